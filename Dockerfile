@@ -1,0 +1,28 @@
+# The Learning Network Tracker web app (gunicorn). See docs/deployment.md.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN groupadd --system --gid 10001 tracker \
+    && useradd --system --uid 10001 --gid tracker --home-dir /app --no-create-home \
+       --shell /usr/sbin/nologin tracker
+
+WORKDIR /app
+COPY . /app
+
+# Editable on purpose: create_app() finds templates/ and migrations/ beside the package
+# (tracker/__init__.py ROOT), so the package must run from /app, not from site-packages.
+RUN pip install --no-cache-dir -e ".[postgres]" \
+    && chmod 0755 /app/docker/entrypoint.sh \
+    && mkdir -p /app/instance \
+    && chown tracker:tracker /app/instance \
+    && chmod 0700 /app/instance
+
+USER tracker
+EXPOSE 8000
+
+# No arguments: `tracker init`, then gunicorn on 0.0.0.0:8000.
+# With arguments (e.g. `tracker demo`): runs them as given, without init.
+ENTRYPOINT ["/app/docker/entrypoint.sh"]

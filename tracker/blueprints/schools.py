@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from tracker import access
+from tracker.extensions import db
+from tracker.forms import attach_errors, iso, with_dates
+from tracker.forms.network import EndForm, SchoolForm
+from tracker.services import Invalid, Stale, new_uid, today
+from tracker.services import networks as network_service
+from tracker.services import people as people_service
+from tracker.services import schools as school_service
+
+bp = Blueprint("schools", __name__, url_prefix="/networks/<network_uid>/schools")
+
+
+def _data(form: SchoolForm) -> dict:
+    data = {
+        "name": form.name.data,
+        "urn": form.urn.data,
+        "phase": form.phase.data,
+        "local_authority": form.local_authority.data,
+        "size": form.size.data,
+        "lat": float(form.lat.data) if form.lat.data is not None else None,
+        "lon": float(form.lon.data) if form.lon.data is not None else None,
+    }
+    if getattr(form, "joined", None) is not None:
+        data["joined"] = iso(form.joined.data)
+    return data
+
+
+def _status(form, stale=None) -> int:  # type: ignore[no-untyped-def]
+    if stale is not None:
+        return 409
+    return 422 if (form.errors or form.form_errors) else 200
+
+
+@bp.get("/")
+@access.in_network(*access.READERS)
+def index(network_uid: str):  # type: ignore[no-untyped-def]
+    network = network_service.get(network_uid)
+    schools = school_service.listing(g.scope)
+    return render_template("schools/index.html", network=network, schools=schools, scope=g.scope)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.in_network(*access.WRITERS)
+def create(network_uid: str):  # type: ignore[no-untyped-def]
+    network = network_service.get(network_uid)
+    form = SchoolForm()
+    if request.method == "GET":
+        form.uid.data = new_uid()
+        form.joined.data = with_dates({"d": today()}, "d")["d"]
+    if form.validate_on_submit():
+        try:
+            school = school_service.add(g.scope, _data(form), uid=form.uid.data)
+        except Invalid as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        else:
+            flash(f"{school['name']} added to the network.", "success")
+            return redirect(
+                url_for("schools.show", network_uid=network_uid, school_uid=school["uid"])
+            )
+    return render_template(
+        "schools/form.html", form=form, network=network, school=None, scope=g.scope
+    ), _status(form)
+
+
+@bp.get("/<school_uid>")
+@access.in_network(*access.READERS)
+def show(network_uid: str, school_uid: str):  # type: ignore[no-untyped-def]
+    network = network_service.get(network_uid)
+    school = school_service.get(g.scope, school_uid)
+    staff = people_service.listing(g.scope, school_uid=school_uid, include_left=True)
+    current = [
+        p for p in staff if p["current_work"] and p["current_work"]["school_uid"] == school_uid
+    ]
+    former = [p for p in staff if p not in current]
+    end_form = EndForm(data=with_dates({"on": today()}, "on"))
+    return render_template(
+        "schools/show.html",
+        network=network,
+        school=school,
+        staff=current,
+        former=former,
+        scope=g.scope,
+        end_form=end_form,
+    )
+
+
+@bp.route("/<school_uid>/edit", methods=["GET", "POST"])
+@access.in_network(*access.WRITERS)
+def edit(network_uid: str, school_uid: str):  # type: ignore[no-untyped-def]
+    network = network_service.get(network_uid)
+    school = school_service.get(g.scope, school_uid)
+    form = SchoolForm(data=school if request.method == "GET" else None)
+    del form.joined
+    stale = None
+    if form.validate_on_submit():
+        try:
+            school_service.update(g.scope, school_uid, int(form.version.data or 0), _data(form))
+        except Invalid as exc:
+            db.session.rollback()
+            attach_errors(form, exc)
+        except Stale as exc:
+            stale = exc
+            form.version.data = exc.current["version"]
+        else:
+            flash("School saved.", "success")
+            return redirect(url_for("schools.show", network_uid=network_uid, school_uid=school_uid))
+    return render_template(
+        "schools/form.html", form=form, network=network, school=school, stale=stale, scope=g.scope
+    ), _status(form, stale)
+
+
+@bp.post("/<school_uid>/end")
+@access.in_network(*access.WRITERS)
+def end(network_uid: str, school_uid: str):  # type: ignore[no-untyped-def]
+    form = EndForm()
+    school = school_service.get(g.scope, school_uid)
+    if form.validate_on_submit():
+        try:
+            school_service.end_membership(g.scope, school_uid, iso(form.on.data))
+        except Invalid as exc:
+            db.session.rollback()
+            flash(" ".join(exc.errors.values()), "error")
+        else:
+            flash(
+                f"{school['name']} left the network on {iso(form.on.data)}. Its history is kept.",
+                "success",
+            )
+    else:
+        flash("Give the date the school left, as YYYY-MM-DD.", "error")
+    return redirect(url_for("schools.show", network_uid=network_uid, school_uid=school_uid))

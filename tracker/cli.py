@@ -1,0 +1,217 @@
+"""The ``tracker`` console script (the same commands work as ``flask --app tracker ...``)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from tracker.extensions import db, graph
+from tracker.graph.schema import SCHEMA
+from tracker.graph.store import GraphError, NotFound
+from tracker.services import Invalid
+
+
+def _one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Domain failures exit non-zero with a one-line reason on stderr."""
+
+    @functools.wraps(command)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except Invalid as exc:
+            db.session.rollback()
+            raise click.ClickException(" ".join(exc.errors.values())) from None
+        except NotFound as exc:
+            raise click.ClickException(f"not found: {exc}") from None
+        except GraphError as exc:
+            raise click.ClickException(str(exc).splitlines()[0]) from None
+
+    return wrapped
+
+
+def initialise() -> None:
+    """Create or upgrade the relational schema and the graph schema; safe to repeat."""
+    from flask_migrate import upgrade
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    graph.store.ensure_schema(SCHEMA)
+
+
+@click.command("init")
+@with_appcontext
+@_one_line_errors
+def init_command() -> None:
+    """Create or upgrade both stores' schemas (safe to run twice)."""
+    initialise()
+    click.echo(f"Relational schema at head; graph schema ensured on {graph.store.backend}.")
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@with_appcontext
+@_one_line_errors
+def run_command(host: str, port: int, workers: int) -> None:
+    """Serve the web app (gunicorn); starts the embedded graph store if configured."""
+    from tracker.server import serve
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    graph.store.ping()  # starts the embedded server before workers fork
+    click.echo(
+        f"Serving the Learning Network Tracker on http://{host}:{port}/ "
+        f"(graph: {graph.store.backend}). Press Ctrl-C to stop."
+    )
+    serve(app, host=host, port=port, workers=workers)
+
+
+@click.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Print the logins as JSON.")
+@with_appcontext
+@_one_line_errors
+def demo_command(as_json: bool) -> None:
+    """Load the demonstration network and print the logins it created."""
+    from tracker.services import demo
+
+    initialise()
+    result = demo.load()
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(
+        f"Demonstration network “{result['network']['name']}”: "
+        f"{result['schools']} schools, {result['people']} people."
+    )
+    click.echo("Logins (also kept in instance/demo-logins.json):")
+    for login in result["logins"]:
+        click.echo(f"  {login['role']:<12} {login['email']:<34} {login['password']}")
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage accounts."""
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "coordinator", "leader", "evaluator"])
+)
+@click.option("--network", "network_ref", help="Network uid or exact name.")
+@click.option("--school", "school_ref", help="School uid or exact name (leaders).")
+@click.option("--name", default="", help="The person's name, shown in the app.")
+@click.option("--names-visible", is_flag=True, help="Evaluator may see real names.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+@_one_line_errors
+def user_create(
+    email: str,
+    role: str,
+    network_ref: str | None,
+    school_ref: str | None,
+    name: str,
+    names_visible: bool,
+    password_stdin: bool,
+    as_json: bool,
+) -> None:
+    """Create an account and its grant."""
+    from tracker.services import networks, users
+
+    network_uid = networks.resolve(network_ref)["uid"] if network_ref else None
+    school_uid = None
+    if school_ref:
+        if not network_uid:
+            raise click.ClickException("--school needs --network")
+        matches = [
+            s
+            for s in networks.schools_by_network()
+            if s["network_uid"] == network_uid and school_ref in (s["school_uid"], s["school_name"])
+        ]
+        if not matches:
+            raise click.ClickException(f"no school {school_ref!r} in that network")
+        school_uid = matches[0]["school_uid"]
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        raise click.ClickException("no terminal for a password prompt: use --password-stdin")
+    user = users.create(
+        "cli",
+        email,
+        password,
+        name=name,
+        role=role,
+        network_uid=network_uid,
+        school_uid=school_uid,
+        names_visible=names_visible,
+    )
+    if as_json:
+        click.echo(json.dumps({"id": user.id, **users.describe(user)}))
+    else:
+        click.echo(f"Created {user.email} ({role}).")
+
+
+@click.command("networks")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+@_one_line_errors
+def networks_command(as_json: bool) -> None:
+    """List networks with uid, name, school and people counts."""
+    from tracker.services import networks
+
+    rows = networks.listing(None)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "uid": n["uid"],
+                        "name": n["name"],
+                        "kind": n["kind"],
+                        "schools": n["schools"],
+                        "people": n["people"],
+                    }
+                    for n in rows
+                ]
+            )
+        )
+        return
+    if not rows:
+        click.echo("No networks yet. Create one in the web app or run `tracker demo`.")
+        return
+    click.echo(f"{'uid':<36}  {'schools':>7}  {'people':>6}  name")
+    for n in rows:
+        click.echo(f"{n['uid']:<36}  {n['schools']:>7}  {n['people']:>6}  {n['name']}")
+
+
+COMMANDS = (init_command, run_command, demo_command, user_group, networks_command)
+
+
+def register_commands(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from tracker import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="tracker",
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+    help="The Learning Network Tracker.",
+)
