@@ -5,8 +5,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# A writable home: gunicorn 25.1+ puts its control socket in ~/.gunicorn/.
 RUN groupadd --system --gid 10001 tracker \
-    && useradd --system --uid 10001 --gid tracker --home-dir /app --no-create-home \
+    && useradd --system --uid 10001 --gid tracker --create-home --home-dir /home/tracker \
        --shell /usr/sbin/nologin tracker
 
 WORKDIR /app

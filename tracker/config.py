@@ -44,6 +44,7 @@ def from_environment(folder: Path | None = None) -> dict[str, Any]:
         "NEO4J_USER": os.environ.get("NEO4J_USER", "neo4j"),
         "NEO4J_PASSWORD": os.environ.get("NEO4J_PASSWORD", ""),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "TRACKER_PROXIES": int(os.environ.get("TRACKER_PROXIES", "0")),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
