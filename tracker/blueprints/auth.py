@@ -10,6 +10,7 @@ from tracker import access
 from tracker.extensions import db, limiter
 from tracker.forms import attach_errors
 from tracker.forms.auth import LoginForm, PasswordForm
+from tracker.models import User
 from tracker.services import Invalid, audit
 from tracker.services import users as user_service
 
@@ -29,6 +30,7 @@ def _safe_next(target: str | None) -> str:
         target
         and target.startswith("/")
         and not target.startswith("//")
+        and "\\" not in target  # browsers read /\host as //host
         and not urlsplit(target).netloc
     ):
         return target
@@ -46,7 +48,7 @@ def login():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         user = user_service.by_email(form.email.data or "")
         if user is None:
-            user_service.burn_verification_time(form.password.data or "")
+            User.burn_verification_time(form.password.data or "")
         if user is not None and user.active and user.check_password(form.password.data or ""):
             login_user(user)
             user.last_login_at = datetime.now(UTC).replace(tzinfo=None)

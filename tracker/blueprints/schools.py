@@ -58,7 +58,11 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
             db.session.rollback()
             attach_errors(form, exc)
         else:
-            flash(f"{school['name']} added to the network.", "success")
+            if school["linked"]:
+                flash(f"URN {school['urn']} is already known as {school['name']}: that school "
+                      "record is now linked to this network (its details were kept).", "success")
+            else:
+                flash(f"{school['name']} added to the network.", "success")
             return redirect(
                 url_for("schools.show", network_uid=network_uid, school_uid=school["uid"])
             )

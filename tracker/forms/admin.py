@@ -12,7 +12,7 @@ ROLE_CHOICES = [
 
 
 class GrantFields(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField("Role", choices=dict(ROLE_CHOICES))
     network = SelectField(
         "Network",
         choices=[],

@@ -10,7 +10,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.services.networks import KINDS
 from tracker.services.people import LAYERS
@@ -27,8 +27,8 @@ class VersionedForm(FlaskForm):
 
 class NetworkForm(VersionedForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    kind = SelectField("Kind", choices=list(KINDS.items()))
-    started = DateField("Started", validators=[DataRequired()])
+    kind = SelectField("Kind", choices=dict(KINDS))
+    started = DateField("Started", validators=[InputRequired()])
     priorities = TextAreaField(
         "Priorities",
         description="One per line: the network's enquiry questions or themes.",
@@ -44,7 +44,7 @@ class SchoolForm(VersionedForm):
         description="The national school number (URN or SEED code).",
         validators=[DataRequired(), Length(max=20)],
     )
-    phase = SelectField("Phase", choices=list(PHASES.items()))
+    phase = SelectField("Phase", choices=dict(PHASES))
     local_authority = StringField("Local authority", validators=[Length(max=120)])
     size = IntegerField("Pupils on roll", validators=[Optional(), NumberRange(0, 10_000)])
     lat = DecimalField("Latitude", places=None, validators=[Optional(), NumberRange(-90, 90)])
@@ -55,7 +55,7 @@ class SchoolForm(VersionedForm):
 
 class PersonForm(VersionedForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    layer = SelectField("Layer", choices=list(LAYERS.items()))
+    layer = SelectField("Layer", choices=dict(LAYERS))
     job_title = StringField("Job title", validators=[Length(max=120)])
     promoted = BooleanField("Holds a promoted post")
     school_uid = SelectField("School", choices=[], validate_choice=False)

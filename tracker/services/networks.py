@@ -14,6 +14,7 @@ from tracker.services import (
     audit,
     changed_fields,
     check_date,
+    new_uid,
     now_ms,
     today,
     valid_uid,
@@ -54,9 +55,15 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 def create(actor: User, data: dict[str, Any], *, uid: str | None = None) -> dict[str, Any]:
     """Create a network and make its creator a coordinator of it."""
     props = _clean(data)
-    if find_by_name(props["name"]) is not None:
-        raise Invalid({"name": "A network with this name already exists."})
     uid = valid_uid(uid)
+    existing = find_by_name(props["name"])
+    if existing is not None and existing["uid"] == uid:
+        # The same form sent twice (a double click): answer as the first submit did.
+        return existing
+    if graph.store.run(q.GET, {"uid": uid}):
+        uid = new_uid()  # a client-made uid must never reach into an existing network
+    if existing is not None:
+        raise Invalid({"name": "A network with this name already exists."})
     network = graph.store.run(q.CREATE, {"uid": uid, "props": props, "now": now_ms()})[0]["network"]
     grant = db.session.scalar(
         db.select(Grant).filter_by(user_id=actor.id, role="coordinator", network_uid=uid)

@@ -82,6 +82,11 @@ def add(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[s
     if errors:
         raise Invalid(errors)
     uid = valid_uid(uid)
+    owner = graph.store.run(q.OWNER, {"uid": uid})
+    if owner and owner[0]["network_uid"] == scope.network_uid:
+        return get(scope, uid)  # the same form sent twice: it is already saved
+    if owner:
+        uid = new_uid()  # a client-made uid must never reach into another network
     rows = graph.store.run(
         q.CREATE, {"network_uid": scope.network_uid, "uid": uid, "props": props, "now": now_ms()}
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from tracker.access import Scope
@@ -95,15 +96,23 @@ def add(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[s
     check_order(joined, left, "left", errors)
     if errors:
         raise Invalid(errors)
+    form_uid = valid_uid(uid)
+    # Derived from the form's uid, so a double submit finds the membership it created.
+    membership_uid = str(uuid.uuid5(uuid.UUID(form_uid), "membership"))
     found = graph.store.run(q.FIND_BY_URN, {"urn": props["urn"], "network_uid": scope.network_uid})
+    if found and membership_uid in found[0]["memberships"]:
+        return {**found[0]["school"], "linked": False}
     if found and found[0]["memberships"]:
         raise Invalid(
             {"urn": f"{found[0]['school']['name']} already has URN {props['urn']} in this network."}
         )
+    linked = bool(found)
     if found:
         uid, props = found[0]["school"]["uid"], {}
+    elif graph.store.run(q.EXISTS, {"uid": form_uid}):
+        uid = new_uid()  # a client-made uid must never reach into another school
     else:
-        uid = valid_uid(uid)
+        uid = form_uid
     rows = graph.store.run(
         q.CREATE_IN_NETWORK,
         {
@@ -111,7 +120,7 @@ def add(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[s
             "uid": uid,
             "props": props,
             "now": now_ms(),
-            "membership_uid": new_uid(),
+            "membership_uid": membership_uid,
             "joined": joined,
             "left": left,
         },
@@ -121,13 +130,13 @@ def add(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[s
     school = rows[0]["school"]
     audit.record(
         scope.user,
-        "add",
+        "link" if linked else "add",
         "school",
         uid,
         network_uid=scope.network_uid,
         after={**school, "membership": rows[0]["membership"]},
     )
-    return school
+    return {**school, "linked": linked}
 
 
 def get(scope: Scope, uid: str) -> dict[str, Any]:

@@ -85,6 +85,8 @@ def create(
 
 
 def describe(user: User) -> dict[str, Any]:
+    # Flush first: refresh() reloads from the database and would drop unflushed changes.
+    db.session.flush()
     db.session.refresh(user)
     return {
         "email": user.email,

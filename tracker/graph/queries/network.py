@@ -32,7 +32,8 @@ GET = Query(
 
 FIND_BY_NAME = Query(
     "network.find_by_name",
-    f"MATCH (n:Network) WHERE n.name = $name RETURN n {NETWORK_FIELDS} AS network",
+    f"MATCH (n:Network) WHERE toLower(n.name) = toLower($name) "
+    f"RETURN n {NETWORK_FIELDS} AS network",
 )
 
 LIST = Query(

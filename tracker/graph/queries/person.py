@@ -74,3 +74,8 @@ LIST_IN_NETWORK = Query(
     ORDER BY name
     """,
 )
+
+OWNER = Query(
+    "person.owner",
+    "MATCH (p:Person {uid: $uid}) RETURN p.network_uid AS network_uid",
+)

@@ -85,3 +85,8 @@ REJOIN = Query(
     """,
     "w",
 )
+
+EXISTS = Query(
+    "school.exists",
+    "MATCH (s:School {uid: $uid}) RETURN s.urn AS urn",
+)

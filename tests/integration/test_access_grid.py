@@ -1,0 +1,441 @@
+"""Who may call what: deny by default, the route-role-scope grid, CSRF and page headers.
+
+The grid is the one place that says, for every route, which roles may use it. A new route
+fails here until it is added to ``EXPECTED``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+from tests.conftest import EMAILS, PASSWORD, World, login, make_app, stores_state
+from tracker.extensions import db, graph
+
+ROLES = ("anonymous", "admin", "coordinatorA", "leaderA", "evaluatorA", "nobody")
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+EVERYONE = frozenset(ROLES)
+ADMIN = frozenset({"admin"})
+COORDINATOR = frozenset({"coordinatorA"})
+READERS = frozenset({"coordinatorA", "leaderA", "evaluatorA"})
+NOBODY: frozenset[str] = frozenset()
+
+# Roles allowed per endpoint and method. For network-scoped routes this is "allowed on the
+# caller's own network (A)"; nobody tested here holds a grant on B.
+EXPECTED: dict[str, dict[str, frozenset[str]]] = {
+    "main.index": {"GET": SIGNED_IN},
+    "main.healthz": {"GET": EVERYONE},
+    "auth.login": {"GET": EVERYONE, "POST": EVERYONE},
+    "auth.logout": {"POST": SIGNED_IN},
+    "auth.sign_out_everywhere": {"POST": SIGNED_IN},
+    "auth.account": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "networks.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "networks.show": {"GET": READERS},
+    "networks.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "networks.history": {"GET": COORDINATOR},
+    "schools.index": {"GET": READERS},
+    "schools.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "schools.show": {"GET": READERS},
+    "schools.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "schools.end": {"POST": COORDINATOR},
+    "people.index": {"GET": READERS},
+    "people.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "people.show": {"GET": READERS},
+    "people.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "people.end": {"POST": COORDINATOR},
+    "people.move": {"POST": COORDINATOR},
+    "admin.users": {"GET": ADMIN},
+    "admin.create_user": {"GET": ADMIN, "POST": ADMIN},
+    "admin.user": {"GET": ADMIN, "POST": ADMIN},
+    "admin.remove_grant": {"POST": ADMIN},
+    "admin.set_active": {"POST": ADMIN},
+    "admin.sign_out": {"POST": ADMIN},
+    "admin.audit_log": {"GET": ADMIN},
+}
+
+# These end the caller's session, so they run last and the client signs in again afterwards.
+SESSION_ENDING = ("auth.logout", "auth.sign_out_everywhere")
+
+
+def _rules(app: Flask) -> list[Rule]:
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+
+
+def _methods(rule: Rule) -> list[str]:
+    return sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+
+
+# --- deny by default -------------------------------------------------------------------------
+
+
+def test_every_endpoint_declares_an_access_rule(app):
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not getattr(view, "access_rule", None)
+    ]
+    assert undeclared == []
+
+
+def test_expected_table_covers_every_endpoint_and_method(app):
+    actual = {r.endpoint: set(_methods(r)) for r in _rules(app)}
+    table = {endpoint: set(methods) for endpoint, methods in EXPECTED.items()}
+    missing = sorted(set(actual) - set(table))
+    stale = sorted(set(table) - set(actual))
+    assert missing == [], f"endpoints missing from EXPECTED: {missing}"
+    assert stale == [], f"EXPECTED names endpoints that no longer exist: {stale}"
+    differing = {e: (actual[e], table[e]) for e in actual if actual[e] != table[e]}
+    assert differing == {}, f"methods (in url_map, in EXPECTED) differ: {differing}"
+
+
+def test_guard_refuses_a_view_without_a_rule(tmp_path: Path, graph_dir, migrated_db):
+    fresh = make_app(tmp_path, graph_dir, migrated_db)
+    calls: list[str] = []
+
+    def undeclared() -> str:
+        calls.append("called")
+        return "should never be served"
+
+    fresh.add_url_rule("/undeclared", "undeclared", undeclared, methods=["GET", "POST"])
+    try:
+        client = fresh.test_client()
+        got = client.get("/undeclared")
+        posted = client.post("/undeclared")
+        assert got.status_code == 403
+        assert posted.status_code == 403
+        assert "should never be served" not in got.get_data(as_text=True)
+        assert calls == []
+    finally:
+        with fresh.app_context():
+            graph.store.drop_graph()
+            graph.close(fresh)
+            db.engine.dispose()
+
+
+def test_anonymous_json_requests_get_401(app):
+    """JSON callers are told 401 instead of being redirected to the sign-in page."""
+    dummy = {"network_uid": "n", "school_uid": "s", "person_uid": "p", "user_id": 1, "grant_id": 1}
+    client = app.test_client()
+    wrong = []
+    for rule in _rules(app):
+        if EXPECTED.get(rule.endpoint, {}).get("GET") == EVERYONE or rule.endpoint == "auth.login":
+            continue
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **{a: dummy[a] for a in rule.arguments})
+        for method in _methods(rule):
+            response = client.open(url, method=method, headers={"Accept": "application/json"})
+            body = response.get_json(silent=True) or {}
+            if response.status_code != 401 or "error" not in body:
+                wrong.append(f"{method} {url}: {response.status_code} {body}")
+    assert wrong == []
+
+
+# --- the grid --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    role: str
+    scope: str
+    url: str
+    networked: bool
+
+
+def _targets(app: Flask, world: World) -> dict[str, dict[str, int]]:
+    """Throwaway accounts (one per network) for the admin routes that act on an account."""
+    from tracker.services import users
+
+    ids: dict[str, dict[str, int]] = {}
+    with app.app_context():
+        for key in ("A", "B"):
+            user = users.create(
+                "test",
+                f"target{key}@example.org",
+                PASSWORD,
+                role="evaluator",
+                network_uid=world.networks[key]["uid"],
+            )
+            ids[key] = {"user_id": user.id, "grant_id": user.grants[0].id}
+        db.session.commit()
+    return ids
+
+
+def _scope_values(world: World, targets: dict[str, dict[str, int]]) -> dict[str, dict[str, Any]]:
+    def values(network: str, objects: str) -> dict[str, Any]:
+        return {
+            "network_uid": world.networks[network]["uid"],
+            "school_uid": world.schools[objects][0]["uid"],
+            "person_uid": world.people[objects][0]["uid"],
+            **targets[objects],
+        }
+
+    return {"own": values("A", "A"), "other": values("B", "B"), "mixed": values("A", "B")}
+
+
+def _cases(app: Flask, world: World, method: str) -> list[Case]:
+    values = _scope_values(world, _targets(app, world))
+    cases = []
+    for rule in sorted(_rules(app), key=lambda r: (r.endpoint in SESSION_ENDING, r.endpoint)):
+        if method not in _methods(rule):
+            continue
+        scopes = ["own", "other"] if rule.arguments else ["-"]
+        if {"school_uid", "person_uid"} & rule.arguments:
+            scopes.append("mixed")
+        for role in ROLES:
+            for scope in scopes:
+                chosen = values["own" if scope == "-" else scope]
+                with app.test_request_context():
+                    url = url_for(rule.endpoint, **{a: chosen[a] for a in rule.arguments})
+                networked = "network_uid" in rule.arguments
+                cases.append(Case(rule.endpoint, method, role, scope, url, networked))
+    return cases
+
+
+def _expected(case: Case) -> str:
+    """One of: ok, login, 403, 404."""
+    allowed = case.role in EXPECTED.get(case.endpoint, {}).get(case.method, NOBODY)
+    if case.networked and case.scope == "other":
+        allowed = False
+    if allowed:
+        # Passing the network rule, the object lookup must still stay inside network A.
+        return "404" if case.scope == "mixed" else "ok"
+    if case.role == "anonymous":
+        return "login"
+    if case.networked:
+        visible = case.scope != "other" and case.role in READERS
+        return "403" if visible else "404"
+    return "403"
+
+
+def _is_login_redirect(response: TestResponse, case: Case) -> bool:
+    """The redirect an anonymous caller gets: to /login, carrying where they wanted to go."""
+    if response.status_code != 302:
+        return False
+    target = urlsplit(response.headers.get("Location", ""))
+    return target.path == "/login" and parse_qs(target.query).get("next") == [
+        urlsplit(case.url).path
+    ]
+
+
+def _matches(expected: str, response: TestResponse, case: Case) -> bool:
+    status = response.status_code
+    if expected == "login":
+        return _is_login_redirect(response, case)
+    if expected in {"403", "404"}:
+        return status == int(expected)
+    if case.method == "GET":
+        if case.endpoint == "auth.login" and case.role != "anonymous":
+            return status == 302 and urlsplit(response.headers["Location"]).path == "/"
+        return status == 200
+    refused = status >= 500 or status in {401, 403, 404}
+    return not refused and not _is_login_redirect(response, case)
+
+
+class Clients:
+    """One test client per role, signed in once (signing in costs an Argon2 hash)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.by_role: dict[str, FlaskClient] = {}
+
+    def __call__(self, role: str) -> FlaskClient:
+        if role not in self.by_role:
+            client = self.app.test_client()
+            if role != "anonymous":
+                login(client, EMAILS[role])
+            self.by_role[role] = client
+        return self.by_role[role]
+
+    def forget(self, role: str) -> None:
+        self.by_role.pop(role, None)
+
+
+def _run_grid(app: Flask, world: World, method: str) -> tuple[list[str], int]:
+    clients = Clients(app)
+    mismatches = [
+        f"{rule.endpoint} {rule.rule}: not in EXPECTED; say who may call it"
+        for rule in _rules(app)
+        if rule.endpoint not in EXPECTED
+    ]
+    cases = _cases(app, world, method)
+    for case in cases:
+        response = clients(case.role).open(case.url, method=case.method)
+        expected = _expected(case)
+        if not _matches(expected, response, case):
+            got = f"{response.status_code} {response.headers.get('Location', '')}".strip()
+            mismatches.append(
+                f"{case.method} {case.endpoint} {case.url} role={case.role} "
+                f"scope={case.scope}: expected {expected}, got {got}"
+            )
+        if case.endpoint in SESSION_ENDING:
+            clients.forget(case.role)
+    return mismatches, len(cases)
+
+
+def test_grid_get(app, world):
+    mismatches, count = _run_grid(app, world, "GET")
+    assert count > 100
+    assert mismatches == [], "\n" + "\n".join(mismatches)
+
+
+def test_grid_post_with_empty_body(app, world):
+    mismatches, count = _run_grid(app, world, "POST")
+    assert count > 80
+    assert mismatches == [], "\n" + "\n".join(mismatches)
+
+
+def test_grid_expectations_distinguish_the_scopes(app, world):
+    """Guards the grid's own logic: the cases it names are the ones the promise is about."""
+    by_key = {(c.endpoint, c.role, c.scope): _expected(c) for c in _cases(app, world, "GET")}
+    assert by_key[("networks.show", "coordinatorA", "own")] == "ok"
+    assert by_key[("networks.show", "coordinatorA", "other")] == "404"
+    assert by_key[("schools.show", "coordinatorA", "mixed")] == "404"
+    assert by_key[("networks.edit", "leaderA", "own")] == "403"
+    assert by_key[("networks.edit", "nobody", "own")] == "404"
+    assert by_key[("admin.users", "coordinatorA", "-")] == "403"
+    assert by_key[("admin.users", "anonymous", "-")] == "login"
+
+
+# --- CSRF ------------------------------------------------------------------------------------
+
+
+def _hidden(page: str, name: str) -> str:
+    for tag in re.findall(r"<input\b[^>]*>", page):
+        if f'name="{name}"' in tag:
+            found = re.search(r'value="([^"]*)"', tag)
+            if found:
+                return html.unescape(found.group(1))
+    raise AssertionError(f"no hidden input {name!r} on the page")
+
+
+def _login_with_token(client: FlaskClient, email: str) -> None:
+    token = _hidden(client.get("/login").get_data(as_text=True), "csrf_token")
+    response = client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def csrf_clients(app: Flask, world: World) -> Callable[[str], FlaskClient]:
+    signed: dict[str, FlaskClient] = {"anonymous": app.test_client()}
+    for role in ("coordinatorA", "admin"):
+        signed[role] = app.test_client()
+        _login_with_token(signed[role], EMAILS[role])
+    return signed.__getitem__
+
+
+@pytest.mark.csrf
+def test_every_post_without_a_token_is_refused_and_changes_nothing(app, world, csrf_clients):
+    values = _scope_values(world, _targets(app, world))["own"]
+    body = {
+        "name": "Forged",
+        "urn": "F999",
+        "phase": "primary",
+        "kind": "learning_network",
+        "started": "2024-09-01",
+        "on": "2025-01-01",
+        "active": "0",
+        "email": EMAILS["coordinatorA"],
+        "password": PASSWORD,
+        "school_uid": world.schools["A"][1]["uid"],
+        "uid": "forged-uid",
+    }
+    failures = []
+    posted = 0
+    for rule in _rules(app):
+        if "POST" not in _methods(rule):
+            continue
+        role = (
+            "admin"
+            if rule.endpoint.startswith("admin.")
+            else "anonymous"
+            if rule.endpoint == "auth.login"
+            else "coordinatorA"
+        )
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+        before = stores_state(app)
+        response = csrf_clients(role).post(url, data=body)
+        after = stores_state(app)
+        posted += 1
+        if response.status_code != 400:
+            failures.append(f"{rule.endpoint} as {role}: status {response.status_code}")
+        if after != before:
+            failures.append(f"{rule.endpoint} as {role}: the stores changed")
+    assert posted == sum("POST" in m for m in EXPECTED.values())
+    assert failures == [], "\n" + "\n".join(failures)
+    # The refused logout and sign-out-everywhere left the sessions alone.
+    assert csrf_clients("coordinatorA").get("/").status_code == 200
+    assert csrf_clients("admin").get("/admin/").status_code == 200
+
+
+@pytest.mark.csrf
+def test_a_post_with_the_form_token_succeeds(app, world, csrf_clients):
+    client = csrf_clients("coordinatorA")
+    network_uid = world.networks["A"]["uid"]
+    form_url = f"/networks/{network_uid}/schools/new"
+    page = client.get(form_url).get_data(as_text=True)
+    data = {
+        "uid": _hidden(page, "uid"),
+        "name": "Token Primary",
+        "urn": "T4242",
+        "phase": "primary",
+        "joined": "2024-10-01",
+    }
+
+    before = stores_state(app)
+    refused = client.post(form_url, data=data)
+    assert refused.status_code == 400
+    assert stores_state(app) == before
+
+    accepted = client.post(form_url, data={**data, "csrf_token": _hidden(page, "csrf_token")})
+    assert accepted.status_code == 302, accepted.get_data(as_text=True)[:500]
+    assert stores_state(app) != before
+    listing = client.get(f"/networks/{network_uid}/schools/").get_data(as_text=True)
+    assert "Token Primary" in listing
+
+
+# --- headers ---------------------------------------------------------------------------------
+
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    parsed = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            parsed[words[0].lower()] = words[1:]
+    return parsed
+
+
+@pytest.mark.parametrize("path", ["/login", "/no-such-page"])
+def test_pages_carry_security_headers(client, path):
+    response = client.get(path)
+    assert response.mimetype == "text/html"
+    policy = _directives(response.headers["Content-Security-Policy"])
+    scripts = policy.get("script-src", policy.get("default-src"))
+    assert scripts, "the policy must restrict scripts"
+    assert "'unsafe-inline'" not in scripts
+    assert "'unsafe-eval'" not in scripts
+    assert policy.get("frame-ancestors") == ["'none'"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] in {
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    }
