@@ -161,6 +161,25 @@ def test_end_employment_keeps_the_period(app, client, world):
     assert [p for p in person_nodes(app) if p["uid"] == person["uid"]]
 
 
+def test_leaving_before_starting_is_refused_next_to_the_date(app, client, world):
+    person = world.people["A"][1]
+    login(client, EMAILS["coordinatorA"])
+    page = refused(app, client, f"{people_url(world)}/{person['uid']}/end", {"on": "2019-01-01"})
+    assert "is before the start date (2020-09-01)" in field_error(page, "on")
+
+
+def test_moving_to_a_school_outside_the_network_is_refused(app, client, world):
+    person = world.people["A"][0]
+    login(client, EMAILS["coordinatorA"])
+    page = refused(
+        app,
+        client,
+        f"{people_url(world)}/{person['uid']}/move",
+        {"uid": str(uuid.uuid4()), "school_uid": world.schools["B"][0]["uid"], "on": "2025-01-06"},
+    )
+    assert "belongs to this network" in field_error(page, "school_uid")
+
+
 def test_unknown_person_is_404(app, client, world):
     login(client, EMAILS["coordinatorA"])
     unknown = str(uuid.uuid4())

@@ -176,11 +176,12 @@ def test_end_membership_before_joined_is_refused(app, client, world):
     response = client.post(
         f"/networks/{network_uid}/schools/{school_uid}/end",
         data={"on": "2024-08-31"},
-        follow_redirects=True,
     )
 
+    assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
     assert "is before the start date (2024-09-01)" in page
+    assert 'id="on-error"' in page
     assert "left the network on" not in page
     assert stores_state(app) == before
     [membership] = memberships(app, school_uid)

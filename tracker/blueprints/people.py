@@ -85,11 +85,7 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
             person = people_service.add(g.scope, _data(form), uid=form.uid.data)
         except Invalid as exc:
             db.session.rollback()
-            exc.errors = {
-                ("start" if k == "from" else "end" if k == "to" else k): v
-                for k, v in exc.errors.items()
-            }
-            attach_errors(form, exc)
+            attach_errors(form, _renamed(exc, {"from": "start", "to": "end"}))
         else:
             flash(f"{person['name']} added.", "success")
             return redirect(
@@ -103,11 +99,24 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
 @bp.get("/<person_uid>")
 @access.in_network(*access.READERS)
 def show(network_uid: str, person_uid: str):  # type: ignore[no-untyped-def]
+    return _show(network_uid, person_uid)
+
+
+def _show(
+    network_uid: str,
+    person_uid: str,
+    *,
+    end_form: EndForm | None = None,
+    move_form: MoveForm | None = None,
+    status: int = 200,
+):  # type: ignore[no-untyped-def]
+    """The person page; a refused end or move form comes back here with its errors."""
     network = network_service.get(network_uid)
     person = people_service.get(g.scope, person_uid)
-    end_form = EndForm(data=with_dates({"on": today()}, "on"))
-    move_form = MoveForm(data=with_dates({"on": today(), "uid": new_uid()}, "on"))
-    move_form.school_uid.choices = _school_choices(include_none=False)
+    end_form = end_form or EndForm(data=with_dates({"on": today()}, "on"))
+    if move_form is None:
+        move_form = MoveForm(data=with_dates({"on": today(), "uid": new_uid()}, "on"))
+        move_form.school_uid.choices = _school_choices(include_none=False)
     return render_template(
         "people/show.html",
         network=network,
@@ -116,7 +125,7 @@ def show(network_uid: str, person_uid: str):  # type: ignore[no-untyped-def]
         end_form=end_form,
         move_form=move_form,
         layers=people_service.LAYERS,
-    )
+    ), status
 
 
 @bp.route("/<person_uid>/edit", methods=["GET", "POST"])
@@ -165,12 +174,11 @@ def end(network_uid: str, person_uid: str):  # type: ignore[no-untyped-def]
             people_service.end_work(g.scope, person_uid, iso(form.on.data))
         except Invalid as exc:
             db.session.rollback()
-            flash(" ".join(exc.errors.values()), "error")
+            attach_errors(form, _renamed(exc, {"to": "on"}))
         else:
             flash(f"Recorded as leaving on {iso(form.on.data)}. The history is kept.", "success")
-    else:
-        flash("Give the leaving date as YYYY-MM-DD.", "error")
-    return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
+            return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
+    return _show(network_uid, person_uid, end_form=form, status=422)
 
 
 @bp.post("/<person_uid>/move")
@@ -190,9 +198,13 @@ def move(network_uid: str, person_uid: str):  # type: ignore[no-untyped-def]
             )
         except Invalid as exc:
             db.session.rollback()
-            flash(" ".join(exc.errors.values()), "error")
+            attach_errors(form, _renamed(exc, {"from": "on"}))
         else:
             flash(f"Moved on {iso(form.on.data)}. Both periods are kept.", "success")
-    else:
-        flash("Choose the new school and give the date as YYYY-MM-DD.", "error")
-    return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
+            return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
+    return _show(network_uid, person_uid, move_form=form, status=422)
+
+
+def _renamed(error: Invalid, names: dict[str, str]) -> Invalid:
+    """The service's field names mapped onto this form's fields."""
+    return Invalid({names.get(key, key): message for key, message in error.errors.items()})

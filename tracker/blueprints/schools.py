@@ -59,8 +59,11 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
             attach_errors(form, exc)
         else:
             if school["linked"]:
-                flash(f"URN {school['urn']} is already known as {school['name']}: that school "
-                      "record is now linked to this network (its details were kept).", "success")
+                flash(
+                    f"URN {school['urn']} is already known as {school['name']}: that school "
+                    "record is now linked to this network (its details were kept).",
+                    "success",
+                )
             else:
                 flash(f"{school['name']} added to the network.", "success")
             return redirect(
@@ -74,6 +77,11 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
 @bp.get("/<school_uid>")
 @access.in_network(*access.READERS)
 def show(network_uid: str, school_uid: str):  # type: ignore[no-untyped-def]
+    return _show(network_uid, school_uid)
+
+
+def _show(network_uid: str, school_uid: str, *, end_form: EndForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    """The school page; a refused "left the network" form comes back here with its errors."""
     network = network_service.get(network_uid)
     school = school_service.get(g.scope, school_uid)
     staff = people_service.listing(g.scope, school_uid=school_uid, include_left=True)
@@ -81,7 +89,7 @@ def show(network_uid: str, school_uid: str):  # type: ignore[no-untyped-def]
         p for p in staff if p["current_work"] and p["current_work"]["school_uid"] == school_uid
     ]
     former = [p for p in staff if p not in current]
-    end_form = EndForm(data=with_dates({"on": today()}, "on"))
+    end_form = end_form or EndForm(data=with_dates({"on": today()}, "on"))
     return render_template(
         "schools/show.html",
         network=network,
@@ -90,7 +98,7 @@ def show(network_uid: str, school_uid: str):  # type: ignore[no-untyped-def]
         former=former,
         scope=g.scope,
         end_form=end_form,
-    )
+    ), status
 
 
 @bp.route("/<school_uid>/edit", methods=["GET", "POST"])
@@ -128,12 +136,11 @@ def end(network_uid: str, school_uid: str):  # type: ignore[no-untyped-def]
             school_service.end_membership(g.scope, school_uid, iso(form.on.data))
         except Invalid as exc:
             db.session.rollback()
-            flash(" ".join(exc.errors.values()), "error")
+            attach_errors(form, Invalid({"on": " ".join(exc.errors.values())}))
         else:
             flash(
                 f"{school['name']} left the network on {iso(form.on.data)}. Its history is kept.",
                 "success",
             )
-    else:
-        flash("Give the date the school left, as YYYY-MM-DD.", "error")
-    return redirect(url_for("schools.show", network_uid=network_uid, school_uid=school_uid))
+            return redirect(url_for("schools.show", network_uid=network_uid, school_uid=school_uid))
+    return _show(network_uid, school_uid, end_form=form, status=422)

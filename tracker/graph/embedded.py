@@ -233,8 +233,7 @@ class EmbeddedServer:
                 )
             time.sleep(0.05)
         raise StoreUnavailable(
-            f"the embedded graph store did not answer within {limit_s:.0f} s: "
-            f"{self._log_tail()}"
+            f"the embedded graph store did not answer within {limit_s:.0f} s: {self._log_tail()}"
         )
 
     def _live_pid(self) -> int | None:
@@ -244,8 +243,9 @@ class EmbeddedServer:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         except (OSError, ValueError):
             return None
-        return pid if b"redis-server" in cmdline and str(self.data_dir).encode() in cmdline \
-            else None
+        return (
+            pid if b"redis-server" in cmdline and str(self.data_dir).encode() in cmdline else None
+        )
 
     @staticmethod
     def _exited(pid_file: Path) -> bool:
