@@ -41,10 +41,44 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _configure_login()
 
     from tracker import errors, security_headers
-    from tracker.blueprints import admin, auth, main, networks, people, schools
+    from tracker.blueprints import (
+        activities,
+        admin,
+        auth,
+        coaching,
+        funding,
+        groups,
+        main,
+        networks,
+        packages,
+        people,
+        roles,
+        schools,
+        timeline,
+        transfers,
+    )
 
-    for blueprint in (main.bp, auth.bp, networks.bp, schools.bp, people.bp, admin.bp):
-        app.register_blueprint(blueprint)
+    for module in (
+        main,
+        auth,
+        networks,
+        schools,
+        people,
+        groups,
+        coaching,
+        roles,
+        activities,
+        transfers,
+        funding,
+        timeline,
+        packages,
+        admin,
+    ):
+        app.register_blueprint(module.bp)
+    # Sections of a network shown in its navigation, once their pages exist.
+    app.config["NETWORK_NAV"] = {
+        rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.endswith(".index")
+    } | {"networks.show"}
     errors.register(app)
     security_headers.register(app)
     app.before_request(_deny_undeclared)

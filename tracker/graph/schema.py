@@ -9,6 +9,20 @@ UID_LABELS: tuple[str, ...] = (
     "Network",
     "School",
     "Person",
+    "FundingPeriod",
+    "EnquiryGroup",
+    "GroupSession",
+    "Outcome",
+    "CoachingPair",
+    "Role",
+    "Activity",
+    "Practice",
+    "Response",
+)
+
+# Labels whose nodes belong to one network and are listed by ``network_uid``.
+NETWORK_SCOPED: tuple[str, ...] = tuple(
+    label for label in UID_LABELS if label not in {"Network", "School"}
 )
 
 
@@ -25,7 +39,7 @@ class Schema:
 
 SCHEMA = Schema(
     unique=tuple((label, "uid") for label in UID_LABELS),
-    indexed=(("School", "urn"), ("Person", "network_uid")),
+    indexed=(("School", "urn"), *((label, "network_uid") for label in NETWORK_SCOPED)),
 )
 
 

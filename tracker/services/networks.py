@@ -18,14 +18,10 @@ from tracker.services import (
     now_ms,
     today,
     valid_uid,
+    vocab,
 )
 
-KINDS = {
-    "learning_network": "Learning network",
-    "federation": "Federation",
-    "partnership": "Partnership",
-    "cluster": "Cluster",
-}
+KINDS = vocab.NETWORK_KINDS
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:

@@ -19,20 +19,13 @@ from tracker.services import (
     now_ms,
     today,
     valid_uid,
+    vocab,
 )
 from tracker.services import schools as school_service
 from tracker.services.pseudonyms import mask_person
 
-LAYERS = {
-    "senior": "Senior leader (head, deputy, SMT)",
-    "teacher": "Teacher",
-    "support": "Support staff",
-    "pupil": "Pupil",
-    "governor": "Governor",
-    "parent": "Parent",
-    "external": "External partner",
-}
-STAFF_LAYERS = {"senior", "teacher", "support"}
+LAYERS = vocab.LAYERS
+STAFF_LAYERS = vocab.STAFF_LAYERS
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:

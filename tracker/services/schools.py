@@ -20,15 +20,10 @@ from tracker.services import (
     now_ms,
     today,
     valid_uid,
+    vocab,
 )
 
-PHASES = {
-    "nursery": "Nursery",
-    "primary": "Primary",
-    "secondary": "Secondary",
-    "special": "Special",
-    "all_through": "All-through",
-}
+PHASES = vocab.PHASES
 
 
 def _number(

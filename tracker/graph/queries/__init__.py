@@ -1,5 +1,35 @@
 """Named Cypher, one module per concept. Importing this package registers every query."""
 
-from tracker.graph.queries import bulk, health, maintenance, network, person, school
+from tracker.graph.queries import (
+    activity,
+    bulk,
+    coaching,
+    funding,
+    group,
+    health,
+    maintenance,
+    network,
+    package,
+    person,
+    role,
+    school,
+    timeline,
+    transfer,
+)
 
-__all__ = ["bulk", "health", "maintenance", "network", "person", "school"]
+__all__ = [
+    "activity",
+    "bulk",
+    "coaching",
+    "funding",
+    "group",
+    "health",
+    "maintenance",
+    "network",
+    "package",
+    "person",
+    "role",
+    "school",
+    "timeline",
+    "transfer",
+]

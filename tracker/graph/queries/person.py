@@ -9,7 +9,8 @@ CREATE = Query(
     f"""
     MATCH (n:Network {{uid: $network_uid}})
     MERGE (p:Person {{uid: $uid}})
-    ON CREATE SET p += $props, p.network_uid = $network_uid, p.version = 1, p.updated_at = $now
+    ON CREATE SET p += $props, p.network_uid = $network_uid, p.key = $uid, p.version = 1,
+                  p.updated_at = $now
     MERGE (p)-[:IN_NETWORK]->(n)
     RETURN p {PERSON_FIELDS} AS person
     """,

@@ -23,7 +23,7 @@ CREATE_IN_NETWORK = Query(
     MERGE (s:School {{uid: $uid}})
     ON CREATE SET s += $props, s.version = 1, s.updated_at = $now
     MERGE (s)-[m:MEMBER_OF {{uid: $membership_uid}}]->(n)
-    ON CREATE SET m.from = $joined, m.to = $left
+    ON CREATE SET m.from = $joined, m.to = $left, m.key = s.uid
     RETURN s {SCHOOL_FIELDS} AS school, m {{.uid, .from, .to}} AS membership
     """,
     "w",

@@ -1,0 +1,3 @@
+"""Named Cypher for timeline (see docs/data-model.md)."""
+
+from tracker.graph.store import Query  # noqa: F401
