@@ -12,8 +12,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.conftest import EMAILS, login, stores_state
-from tracker.extensions import db, graph
-from tracker.graph.queries import maintenance
+from tests.helpers import field_error, nodes
+from tracker.extensions import db
 from tracker.models import AuditEntry, Grant, User
 from tracker.services import networks as network_service
 from tracker.services import users as user_service
@@ -21,17 +21,8 @@ from tracker.services import users as user_service
 GOOD = {"name": "Network C", "kind": "federation", "started": "2025-01-15"}
 
 
-def field_error(page: str, field: str) -> str:
-    """The message shown next to ``field`` (the template puts it in ``#<field>-error``)."""
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert match, f"no error shown next to {field}"
-    return html.unescape(match.group(1)).strip()
-
-
 def network_nodes(app: Flask) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_NODES)
-    return [row["props"] for row in rows if "Network" in row["labels"]]
+    return nodes(app, "Network")
 
 
 def audit_rows(app: Flask, **filters: Any) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -14,44 +13,21 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import EMAILS, World, login, stores_state
+from tests.helpers import field_error, nodes, refused, relationships, visible_text
 from tracker.access import Scope
-from tracker.extensions import db, graph
-from tracker.graph.queries import maintenance
+from tracker.extensions import db
 from tracker.models import AuditEntry, User
 from tracker.services import people as people_service
 from tracker.services.pseudonyms import pseudonym
 
 
-def field_error(page: str, field: str) -> str:
-    """The message shown next to ``field`` (the template puts it in ``#<field>-error``)."""
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert match, f"no error shown next to {field}"
-    return html.unescape(match.group(1)).strip()
-
-
-def visible_text(page: str) -> str:
-    """The page's text with tags dropped and whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
-
-
 def person_nodes(app: Flask) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_NODES)
-    return [row["props"] for row in rows if "Person" in row["labels"]]
+    return nodes(app, "Person")
 
 
 def works_at(app: Flask, person_uid: str) -> list[dict[str, Any]]:
     """The person's WORKS_AT periods, oldest first, with the school as ``school_uid``."""
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_RELATIONSHIPS)
-    return sorted(
-        (
-            {**row["props"], "school_uid": row["target"]}
-            for row in rows
-            if row["type"] == "WORKS_AT" and row["source"] == person_uid
-        ),
-        key=lambda w: w["from"],
-    )
+    return sorted(relationships(app, "WORKS_AT", person_uid, "school_uid"), key=lambda w: w["from"])
 
 
 def new_person(world: World, **changes: str) -> dict[str, str]:
@@ -70,15 +46,6 @@ def new_person(world: World, **changes: str) -> dict[str, str]:
 
 def people_url(world: World, key: str = "A") -> str:
     return f"/networks/{world.networks[key]['uid']}/people"
-
-
-def refused(app: Flask, client: FlaskClient, url: str, data: dict[str, str]) -> str:
-    """Post a form that must be refused with 422 and no change to either store."""
-    before = stores_state(app)
-    response = client.post(url, data=data)
-    assert response.status_code == 422
-    assert stores_state(app) == before
-    return response.get_data(as_text=True)
 
 
 def test_add_person_with_school_starts_work_period(app, client, world):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 import uuid
 from typing import Any
 
@@ -11,9 +10,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.conftest import EMAILS, login, stores_state
+from tests.helpers import field_error, hidden_version, nodes, relationships, visible_text
 from tracker.access import Scope
-from tracker.extensions import db, graph
-from tracker.graph.queries import maintenance
+from tracker.extensions import db
 from tracker.models import AuditEntry, User
 from tracker.services import schools as school_service
 
@@ -29,36 +28,10 @@ GOOD = {
 }
 
 
-def field_error(page: str, field: str) -> str:
-    """The message shown next to ``field`` (the template puts it in ``#<field>-error``)."""
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert match, f"no error shown next to {field}"
-    return html.unescape(match.group(1)).strip()
-
-
-def visible_text(page: str) -> str:
-    """The page's text with tags dropped and whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
-
-
-def nodes(app: Flask, label: str) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_NODES)
-    return [row["props"] for row in rows if label in row["labels"]]
-
-
 def memberships(app: Flask, school_uid: str) -> list[dict[str, Any]]:
     """Each MEMBER_OF of the school, with the network it points to as ``network_uid``."""
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_RELATIONSHIPS)
-    return sorted(
-        (
-            {**row["props"], "network_uid": row["target"]}
-            for row in rows
-            if row["type"] == "MEMBER_OF" and row["source"] == school_uid
-        ),
-        key=lambda m: m["network_uid"],
-    )
+    found = relationships(app, "MEMBER_OF", school_uid, "network_uid")
+    return sorted(found, key=lambda m: m["network_uid"])
 
 
 def audit_rows(app: Flask, **filters: Any) -> list[dict[str, Any]]:
@@ -69,12 +42,6 @@ def audit_rows(app: Flask, **filters: Any) -> list[dict[str, Any]]:
         return [
             {"action": e.action, "network_uid": e.network_uid, "after": e.after} for e in entries
         ]
-
-
-def hidden_version(page: str) -> str:
-    match = re.search(r'name="version" type="hidden" value="(\d+)"', page)
-    assert match, "the edit form carries no version"
-    return match.group(1)
 
 
 def test_add_school_creates_membership_with_joined_date(app, client, world):
