@@ -89,6 +89,11 @@ def demo_command(as_json: bool) -> None:
         f"Demonstration network “{result['network']['name']}”: "
         f"{result['schools']} schools, {result['people']} people."
     )
+    click.echo(
+        f"A year of activity: {result['groups']} enquiry groups with {result['group_sessions']} "
+        f"sessions, {result['coaching_pairs']} co-coaching pairs, {result['roles']} roles, "
+        f"{result['activities']} activities, {result['transfers']} knowledge-transfer steps."
+    )
     click.echo("Logins (also kept in instance/demo-logins.json):")
     for login in result["logins"]:
         click.echo(f"  {login['role']:<12} {login['email']:<34} {login['password']}")
@@ -193,7 +198,133 @@ def networks_command(as_json: bool) -> None:
         click.echo(f"{n['uid']:<36}  {n['schools']:>7}  {n['people']:>6}  {n['name']}")
 
 
-COMMANDS = (init_command, run_command, demo_command, user_group, networks_command)
+def _progress_printer() -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A progress bar on a terminal, or a plain line per tenth on stderr otherwise."""
+    state: dict[str, Any] = {"bar": None, "last": 0, "tenth": -1}
+
+    def update(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            if state["bar"] is None:
+                state["bar"] = click.progressbar(
+                    length=total, label="Writing", file=sys.stderr
+                ).__enter__()
+            state["bar"].update(done - state["last"])
+            state["last"] = done
+            return
+        tenth = (done * 10) // total if total else 10
+        if tenth != state["tenth"]:
+            state["tenth"] = tenth
+            click.echo(f"written {done} of {total} rows", err=True)
+
+    def finish() -> None:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+    return update, finish
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=True, file_okay=True))
+@click.option("--network", "network_ref", help="Import into this network (uid or exact name).")
+@click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+@_one_line_errors
+def import_command(path: str, network_ref: str | None, dry_run: bool, as_json: bool) -> None:
+    """Import a network package (a folder or .zip of CSV files)."""
+    from tracker.packages import PackageError, import_package
+
+    update, finish = _progress_printer()
+    try:
+        report = import_package(
+            path,
+            network=network_ref,
+            dry_run=dry_run,
+            actor="cli",
+            progress=None if as_json else update,
+        )
+    except PackageError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        finish()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        if not report.ok:
+            sys.exit(1)
+        return
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        count = len(report.problems)
+        raise click.ClickException(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was imported."
+        )
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} “{report.network_name}” ({report.network_uid}).")
+    click.echo(f"{'file':<24} {'created':>8} {'updated':>8} {'unchanged':>10}")
+    for name in report.files:
+        click.echo(
+            f"{name:<24} {report.created[name]:>8} {report.updated[name]:>8} "
+            f"{report.unchanged[name]:>10}"
+        )
+    totals = report.totals()
+    click.echo(
+        f"{'total':<24} {totals['created']:>8} {totals['updated']:>8} {totals['unchanged']:>10}"
+    )
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    elif not report.changed:
+        click.echo("Nothing changed: the graph already holds this package.")
+
+
+@click.command("export")
+@click.argument("network_ref", metavar="NETWORK")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["package", "json", "graphml", "gexf"]),
+    default="package",
+    show_default=True,
+)
+@click.option("--pseudonymise", is_flag=True, help="Replace people's names with pseudonyms.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=True, file_okay=True),
+    help="A .zip file, or a folder. Default: <network name>.zip here.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print where the export went as JSON.")
+@with_appcontext
+@_one_line_errors
+def export_command(
+    network_ref: str, fmt: str, pseudonymise: bool, output: str | None, as_json: bool
+) -> None:
+    """Export a network (a package round-trips through `tracker import`)."""
+    from tracker.packages import export_package
+    from tracker.services import networks
+
+    if fmt != "package":
+        raise click.ClickException(f"--format {fmt} is not available yet; use --format package")
+    network = networks.resolve(network_ref)
+    if output is None:
+        slug = "".join(c if c.isalnum() else "-" for c in network["name"].lower()).strip("-")
+        output = f"{slug or 'network'}.zip"
+    path = export_package(network["uid"], output, pseudonymise=pseudonymise)
+    if as_json:
+        click.echo(json.dumps({"network": network["uid"], "format": fmt, "path": str(path)}))
+    else:
+        click.echo(f"Exported “{network['name']}” to {path}.")
+
+
+COMMANDS = (
+    init_command,
+    run_command,
+    demo_command,
+    user_group,
+    networks_command,
+    import_command,
+    export_command,
+)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,14 +1,15 @@
 """Who may call what: deny by default, the route-role-scope grid, CSRF and page headers.
 
 The grid is the one place that says, for every route, which roles may use it. A new route
-fails here until it is added to ``EXPECTED``.
+fails here until it is added to ``EXPECTED``. Every URL argument names a real object, made in
+both networks by ``grid_world``, so network A's URLs carrying B's objects must answer 404.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,20 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from tests.conftest import EMAILS, PASSWORD, World, login, make_app, stores_state
+from tests.integration.grid_world import (
+    KNOWN_ARGUMENTS,
+    NETWORK_ARGUMENT,
+    OBJECT_ARGUMENTS,
+    REFUSED_ANYWAY,
+    WRITES_NOTHING,
+    build_grid_objects,
+    forge_order,
+    forged_form,
+)
+from tracker.access import Scope
 from tracker.extensions import db, graph
+from tracker.graph.store import NotFound
+from tracker.models import Job, User
 
 ROLES = ("anonymous", "admin", "coordinatorA", "leaderA", "evaluatorA", "nobody")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -55,6 +69,61 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "people.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
     "people.end": {"POST": COORDINATOR},
     "people.move": {"POST": COORDINATOR},
+    "groups.index": {"GET": READERS},
+    "groups.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "groups.show": {"GET": READERS},
+    "groups.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "groups.end": {"POST": COORDINATOR},
+    "groups.delete": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "groups.add_member": {"POST": COORDINATOR},
+    "groups.end_member": {"POST": COORDINATOR},
+    "groups.add_session": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "groups.edit_session": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "groups.delete_session": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "groups.add_outcome": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "groups.edit_outcome": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "groups.delete_outcome": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "coaching.index": {"GET": READERS},
+    "coaching.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "coaching.show": {"GET": READERS},
+    "coaching.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "coaching.log_session": {"POST": COORDINATOR},
+    "coaching.remove_session": {"POST": COORDINATOR},
+    "coaching.end": {"POST": COORDINATOR},
+    "coaching.delete": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "coaching.create_training": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "coaching.delete_training": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "coaching.cascade": {"GET": READERS},
+    "roles.index": {"GET": READERS},
+    "roles.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "roles.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "roles.end": {"POST": COORDINATOR},
+    "roles.delete": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "activities.index": {"GET": READERS},
+    "activities.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "activities.show": {"GET": READERS},
+    "activities.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "activities.delete": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "transfers.index": {"GET": READERS},
+    "transfers.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "transfers.show": {"GET": READERS},
+    "transfers.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "transfers.delete": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "transfers.add_adoption": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "transfers.edit_adoption": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "transfers.delete_adoption": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "funding.index": {"GET": READERS},
+    "funding.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "funding.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "funding.end": {"POST": COORDINATOR},
+    "funding.delete": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "timeline.index": {"GET": READERS},
+    # Packages hold every name in the network: only coordinators upload, import or export.
+    "packages.index": {"GET": COORDINATOR},
+    "packages.upload": {"POST": COORDINATOR},
+    "packages.confirm": {"POST": COORDINATOR},
+    "packages.job": {"GET": COORDINATOR},
+    "packages.export": {"GET": COORDINATOR},
     "admin.users": {"GET": ADMIN},
     "admin.create_user": {"GET": ADMIN, "POST": ADMIN},
     "admin.user": {"GET": ADMIN, "POST": ADMIN},
@@ -123,16 +192,34 @@ def test_guard_refuses_a_view_without_a_rule(tmp_path: Path, graph_dir, migrated
             db.engine.dispose()
 
 
+def test_every_url_argument_is_one_the_grid_can_fill(app):
+    """A route with a new kind of argument needs a real object for it in ``grid_world``."""
+    unknown = {
+        f"{rule.endpoint}: {sorted(rule.arguments - KNOWN_ARGUMENTS)}"
+        for rule in _rules(app)
+        if rule.arguments - KNOWN_ARGUMENTS
+    }
+    assert unknown == set(), "make an object for these arguments in grid_world.py"
+
+
+# Values that name nothing: an anonymous caller must be refused before any lookup.
+DUMMY: dict[str, Any] = {
+    **dict.fromkeys(KNOWN_ARGUMENTS, "dummy"),
+    "user_id": 1,
+    "grant_id": 1,
+    "job_id": 1,
+}
+
+
 def test_anonymous_json_requests_get_401(app):
     """JSON callers are told 401 instead of being redirected to the sign-in page."""
-    dummy = {"network_uid": "n", "school_uid": "s", "person_uid": "p", "user_id": 1, "grant_id": 1}
     client = app.test_client()
     wrong = []
     for rule in _rules(app):
         if EXPECTED.get(rule.endpoint, {}).get("GET") == EVERYONE or rule.endpoint == "auth.login":
             continue
         with app.test_request_context():
-            url = url_for(rule.endpoint, **{a: dummy[a] for a in rule.arguments})
+            url = url_for(rule.endpoint, **{a: DUMMY[a] for a in rule.arguments})
         for method in _methods(rule):
             response = client.open(url, method=method, headers={"Accept": "application/json"})
             body = response.get_json(silent=True) or {}
@@ -142,6 +229,46 @@ def test_anonymous_json_requests_get_401(app):
 
 
 # --- the grid --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def grid(app: Flask, world: World) -> dict[str, dict[str, Any]]:
+    """Real objects behind every URL argument, in network A and in network B."""
+    return build_grid_objects(app, world)
+
+
+def test_grid_objects_are_real_and_distinct_per_network(app, world, grid):
+    from tracker.services import coaching, funding, groups, roles, transfers
+
+    assert set(grid) == {"A", "B"}
+    for argument in KNOWN_ARGUMENTS:
+        assert grid["A"][argument] != grid["B"][argument], argument
+    with app.app_context():
+        scope = Scope(
+            db.session.get(User, world.users["coordinatorA"]),
+            grid["A"]["network_uid"],
+            "coordinator",
+        )
+        a = grid["A"]
+        assert groups.get_session(scope, a["group_uid"], a["session_uid"])
+        assert groups.get_outcome(scope, a["group_uid"], a["outcome_uid"])
+        assert coaching.get_pair(scope, a["pair_uid"])["sessions"]
+        assert transfers.get_adoption(scope, a["practice_uid"], a["adoption_uid"])
+        assert roles.get(scope, a["role_uid"])
+        assert funding.get(scope, a["period_uid"])
+        b = grid["B"]
+        for lookup in (
+            lambda: groups.get(scope, b["group_uid"]),
+            lambda: groups.get_session(scope, a["group_uid"], b["session_uid"]),
+            lambda: coaching.get_training(scope, b["training_uid"]),
+            lambda: transfers.get_adoption(scope, a["practice_uid"], b["adoption_uid"]),
+        ):
+            with pytest.raises(NotFound):
+                lookup()
+        jobs = {job.id: job for job in db.session.scalars(db.select(Job)).all()}
+        assert jobs[a["job_id"]].network_uid == a["network_uid"]
+        assert jobs[b["job_id"]].network_uid == b["network_uid"]
+        assert all(job.finished for job in jobs.values())
 
 
 @dataclass(frozen=True)
@@ -154,52 +281,43 @@ class Case:
     networked: bool
 
 
-def _targets(app: Flask, world: World) -> dict[str, dict[str, int]]:
-    """Throwaway accounts (one per network) for the admin routes that act on an account."""
-    from tracker.services import users
-
-    ids: dict[str, dict[str, int]] = {}
-    with app.app_context():
-        for key in ("A", "B"):
-            user = users.create(
-                "test",
-                f"target{key}@example.org",
-                PASSWORD,
-                role="evaluator",
-                network_uid=world.networks[key]["uid"],
-            )
-            ids[key] = {"user_id": user.id, "grant_id": user.grants[0].id}
-        db.session.commit()
-    return ids
+def _scopes(rule: Rule) -> list[str]:
+    """own: A's URL with A's objects; other: B's URL with B's objects; mixed: A's URL with B's
+    objects; mixed:<argument>: A's URL with A's objects except that one, taken from B."""
+    if not rule.arguments:
+        return ["-"]
+    scopes = ["own", "other"]
+    if NETWORK_ARGUMENT in rule.arguments:
+        objects = sorted(rule.arguments & OBJECT_ARGUMENTS)
+        if objects:
+            scopes.append("mixed")
+        if len(objects) > 1:
+            scopes.extend(f"mixed:{argument}" for argument in objects)
+    return scopes
 
 
-def _scope_values(world: World, targets: dict[str, dict[str, int]]) -> dict[str, dict[str, Any]]:
-    def values(network: str, objects: str) -> dict[str, Any]:
-        return {
-            "network_uid": world.networks[network]["uid"],
-            "school_uid": world.schools[objects][0]["uid"],
-            "person_uid": world.people[objects][0]["uid"],
-            **targets[objects],
-        }
+def _values(grid: dict[str, dict[str, Any]], scope: str) -> dict[str, Any]:
+    if scope in {"-", "own"}:
+        return grid["A"]
+    if scope == "other":
+        return grid["B"]
+    if scope == "mixed":
+        return {**grid["B"], NETWORK_ARGUMENT: grid["A"][NETWORK_ARGUMENT]}
+    swapped = scope.removeprefix("mixed:")
+    return {**grid["A"], swapped: grid["B"][swapped]}
 
-    return {"own": values("A", "A"), "other": values("B", "B"), "mixed": values("A", "B")}
 
-
-def _cases(app: Flask, world: World, method: str) -> list[Case]:
-    values = _scope_values(world, _targets(app, world))
+def _cases(app: Flask, grid: dict[str, dict[str, Any]], method: str) -> list[Case]:
     cases = []
     for rule in sorted(_rules(app), key=lambda r: (r.endpoint in SESSION_ENDING, r.endpoint)):
         if method not in _methods(rule):
             continue
-        scopes = ["own", "other"] if rule.arguments else ["-"]
-        if {"school_uid", "person_uid"} & rule.arguments:
-            scopes.append("mixed")
         for role in ROLES:
-            for scope in scopes:
-                chosen = values["own" if scope == "-" else scope]
+            for scope in _scopes(rule):
+                chosen = _values(grid, scope)
                 with app.test_request_context():
                     url = url_for(rule.endpoint, **{a: chosen[a] for a in rule.arguments})
-                networked = "network_uid" in rule.arguments
+                networked = NETWORK_ARGUMENT in rule.arguments
                 cases.append(Case(rule.endpoint, method, role, scope, url, networked))
     return cases
 
@@ -211,7 +329,7 @@ def _expected(case: Case) -> str:
         allowed = False
     if allowed:
         # Passing the network rule, the object lookup must still stay inside network A.
-        return "404" if case.scope == "mixed" else "ok"
+        return "404" if case.scope.startswith("mixed") else "ok"
     if case.role == "anonymous":
         return "login"
     if case.networked:
@@ -263,14 +381,14 @@ class Clients:
         self.by_role.pop(role, None)
 
 
-def _run_grid(app: Flask, world: World, method: str) -> tuple[list[str], int]:
+def _run_grid(app: Flask, grid: dict[str, dict[str, Any]], method: str) -> tuple[list[str], int]:
     clients = Clients(app)
     mismatches = [
         f"{rule.endpoint} {rule.rule}: not in EXPECTED; say who may call it"
         for rule in _rules(app)
         if rule.endpoint not in EXPECTED
     ]
-    cases = _cases(app, world, method)
+    cases = _cases(app, grid, method)
     for case in cases:
         response = clients(case.role).open(case.url, method=case.method)
         expected = _expected(case)
@@ -285,21 +403,21 @@ def _run_grid(app: Flask, world: World, method: str) -> tuple[list[str], int]:
     return mismatches, len(cases)
 
 
-def test_grid_get(app, world):
-    mismatches, count = _run_grid(app, world, "GET")
-    assert count > 100
+def test_grid_get(app, grid):
+    mismatches, count = _run_grid(app, grid, "GET")
+    assert count > 900
     assert mismatches == [], "\n" + "\n".join(mismatches)
 
 
-def test_grid_post_with_empty_body(app, world):
-    mismatches, count = _run_grid(app, world, "POST")
-    assert count > 80
+def test_grid_post_with_empty_body(app, grid):
+    mismatches, count = _run_grid(app, grid, "POST")
+    assert count > 900
     assert mismatches == [], "\n" + "\n".join(mismatches)
 
 
-def test_grid_expectations_distinguish_the_scopes(app, world):
+def test_grid_expectations_distinguish_the_scopes(app, grid):
     """Guards the grid's own logic: the cases it names are the ones the promise is about."""
-    by_key = {(c.endpoint, c.role, c.scope): _expected(c) for c in _cases(app, world, "GET")}
+    by_key = {(c.endpoint, c.role, c.scope): _expected(c) for c in _cases(app, grid, "GET")}
     assert by_key[("networks.show", "coordinatorA", "own")] == "ok"
     assert by_key[("networks.show", "coordinatorA", "other")] == "404"
     assert by_key[("schools.show", "coordinatorA", "mixed")] == "404"
@@ -307,6 +425,18 @@ def test_grid_expectations_distinguish_the_scopes(app, world):
     assert by_key[("networks.edit", "nobody", "own")] == "404"
     assert by_key[("admin.users", "coordinatorA", "-")] == "403"
     assert by_key[("admin.users", "anonymous", "-")] == "login"
+    assert by_key[("groups.show", "evaluatorA", "own")] == "ok"
+    assert by_key[("groups.show", "leaderA", "mixed")] == "404"
+    assert by_key[("groups.edit_session", "coordinatorA", "own")] == "ok"
+    assert by_key[("groups.edit_session", "coordinatorA", "mixed:session_uid")] == "404"
+    assert by_key[("groups.edit_session", "coordinatorA", "mixed:group_uid")] == "404"
+    assert by_key[("transfers.edit_adoption", "coordinatorA", "mixed:adoption_uid")] == "404"
+    assert by_key[("packages.job", "coordinatorA", "mixed")] == "404"
+    assert by_key[("packages.job", "evaluatorA", "own")] == "403"
+    assert by_key[("packages.export", "leaderA", "own")] == "403"
+    assert by_key[("coaching.cascade", "leaderA", "own")] == "ok"
+    scopes = {c.scope for c in _cases(app, grid, "GET") if c.endpoint == "groups.edit_outcome"}
+    assert scopes == {"own", "other", "mixed", "mixed:group_uid", "mixed:outcome_uid"}
 
 
 # --- CSRF ------------------------------------------------------------------------------------
@@ -338,49 +468,79 @@ def csrf_clients(app: Flask, world: World) -> Callable[[str], FlaskClient]:
     return signed.__getitem__
 
 
+def _poster(endpoint: str) -> str:
+    """Who sends the forged form: the role that may use the route."""
+    if endpoint.startswith("admin."):
+        return "admin"
+    return "anonymous" if endpoint == "auth.login" else "coordinatorA"
+
+
+def _forged_posts(
+    app: Flask, values: dict[str, Any], clients: Callable[[str], FlaskClient]
+) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(endpoint, role, url, form) for every POST route, in an order where each form still
+    makes sense after the ones before it were accepted."""
+
+    def url(endpoint: str) -> str:
+        rule = next(r for r in _rules(app) if r.endpoint == endpoint)
+        with app.test_request_context():
+            return url_for(endpoint, **{a: values[a] for a in rule.arguments})
+
+    def hidden(page: str, name: str) -> str:
+        response = clients("coordinatorA").get(url(page))
+        assert response.status_code == 200, f"{page}: {response.status_code}"
+        return _hidden(response.get_data(as_text=True), name)
+
+    posts = [r.endpoint for r in _rules(app) if "POST" in _methods(r)]
+    for endpoint in forge_order(posts):
+        yield endpoint, _poster(endpoint), url(endpoint), forged_form(endpoint, values, hidden)
+
+
 @pytest.mark.csrf
-def test_every_post_without_a_token_is_refused_and_changes_nothing(app, world, csrf_clients):
-    values = _scope_values(world, _targets(app, world))["own"]
-    body = {
-        "name": "Forged",
-        "urn": "F999",
-        "phase": "primary",
-        "kind": "learning_network",
-        "started": "2024-09-01",
-        "on": "2025-01-01",
-        "active": "0",
-        "email": EMAILS["coordinatorA"],
-        "password": PASSWORD,
-        "school_uid": world.schools["A"][1]["uid"],
-        "uid": "forged-uid",
-    }
+def test_every_post_without_a_token_is_refused_and_changes_nothing(app, grid, csrf_clients):
     failures = []
     posted = 0
-    for rule in _rules(app):
-        if "POST" not in _methods(rule):
-            continue
-        role = (
-            "admin"
-            if rule.endpoint.startswith("admin.")
-            else "anonymous"
-            if rule.endpoint == "auth.login"
-            else "coordinatorA"
-        )
-        with app.test_request_context():
-            url = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+    for endpoint, role, url, form in _forged_posts(app, grid["A"], csrf_clients):
         before = stores_state(app)
-        response = csrf_clients(role).post(url, data=body)
+        response = csrf_clients(role).post(url, data=form)
         after = stores_state(app)
         posted += 1
         if response.status_code != 400:
-            failures.append(f"{rule.endpoint} as {role}: status {response.status_code}")
+            failures.append(f"{endpoint} as {role}: status {response.status_code}")
         if after != before:
-            failures.append(f"{rule.endpoint} as {role}: the stores changed")
+            failures.append(f"{endpoint} as {role}: the stores changed")
     assert posted == sum("POST" in m for m in EXPECTED.values())
     assert failures == [], "\n" + "\n".join(failures)
     # The refused logout and sign-out-everywhere left the sessions alone.
     assert csrf_clients("coordinatorA").get("/").status_code == 200
     assert csrf_clients("admin").get("/admin/").status_code == 200
+
+
+def test_the_forged_forms_would_be_accepted_without_csrf(app, grid):
+    """The control for the test above: with CSRF off, each forged form is accepted and
+    writes, so "the stores did not change" there is down to the token check alone."""
+    clients = Clients(app)
+    failures = []
+    posted = 0
+    for endpoint, role, url, form in _forged_posts(app, grid["A"], clients):
+        before = stores_state(app)
+        response = clients(role).post(url, data=form)
+        changed = stores_state(app) != before
+        posted += 1
+        if endpoint in SESSION_ENDING:
+            clients.forget(role)
+        status = response.status_code
+        redirect = urlsplit(response.headers.get("Location", ""))
+        if status >= 500 or status in {401, 403, 404} or "next" in parse_qs(redirect.query):
+            failures.append(f"{endpoint} as {role}: not allowed ({status} {redirect.path})")
+        elif (status >= 400) != (endpoint in REFUSED_ANYWAY):
+            body = re.sub(r"\s+", " ", response.get_data(as_text=True))
+            errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]{0,200})', body)
+            failures.append(f"{endpoint} as {role}: status {status} {errors[:3]}")
+        elif changed == (endpoint in WRITES_NOTHING or endpoint in REFUSED_ANYWAY):
+            failures.append(f"{endpoint} as {role}: status {status}, stores changed: {changed}")
+    assert posted == sum("POST" in m for m in EXPECTED.values())
+    assert failures == [], "\n" + "\n".join(failures)
 
 
 @pytest.mark.csrf

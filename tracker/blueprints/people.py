@@ -9,6 +9,7 @@ from tracker.forms.network import EndForm, MoveForm, PersonForm
 from tracker.services import Invalid, Stale, new_uid, today
 from tracker.services import networks as network_service
 from tracker.services import people as people_service
+from tracker.services import roles as role_service
 from tracker.services import schools as school_service
 
 bp = Blueprint("people", __name__, url_prefix="/networks/<network_uid>/people")
@@ -125,6 +126,7 @@ def _show(
         end_form=end_form,
         move_form=move_form,
         layers=people_service.LAYERS,
+        roles=role_service.for_person(g.scope, person_uid),
     ), status
 
 

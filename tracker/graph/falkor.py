@@ -168,5 +168,18 @@ class FalkorStore:
         except (redis.RedisError, OSError) as exc:
             raise _translate(exc) from exc
 
+    def compact(self) -> None:
+        """Ask the server to rewrite its append-only file (after a bulk import).
+
+        Replaying a large raw AOF at start-up is very slow; the rewrite runs in the background.
+        """
+        try:
+            self.connection.execute_command("BGREWRITEAOF")
+        except redis.ResponseError as exc:
+            if "already in progress" not in str(exc):
+                raise _translate(exc) from exc
+        except (redis.RedisError, OSError) as exc:
+            raise _translate(exc) from exc
+
     def close(self) -> None:
         self.connection.close()

@@ -111,6 +111,9 @@ class Neo4jStore:
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
             raise _translate(exc) from exc
 
+    def compact(self) -> None:
+        """Nothing to do: Neo4j manages its own transaction logs."""
+
     def close(self) -> None:
         self._driver.close()
 

@@ -1,30 +1,53 @@
-"""The demonstration network: ten schools of mixed phase and their staff across three layers.
+"""The demonstration network: ten schools of mixed phase and a year of their working together.
 
-Every uid is derived from a fixed name (uuid5), so loading twice updates in place and
-never duplicates. Logins are generated once and kept in ``instance/demo-logins.json``.
+The content comes from :mod:`tracker.packages.synthetic` (staff in three layers, enquiry
+groups, co-coaching, roles, forums, visits, knowledge transfer, an advice questionnaire) and
+is brought in by the package importer, so loading twice changes nothing. Logins are generated
+once and kept in ``instance/demo-logins.json``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import random
 import secrets
-import uuid
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 
-from tracker.extensions import db, graph
-from tracker.graph.queries import bulk
-from tracker.graph.queries import network as network_q
+from tracker.extensions import db
 from tracker.models import Grant
-from tracker.services import audit, now_ms
+from tracker.packages import import_package, synthetic
+from tracker.services import Invalid, networks
 from tracker.services import users as user_service
 
-NAMESPACE = uuid.UUID("6f1c2a52-3f5e-4d8e-9a57-5b1d0c7e9a10")
 NETWORK_NAME = "Riverside Learning Network"
+SEED = 20240901
+START = "2024-09-01"
+PRIORITIES = [
+    "How can enquiry-based learning raise attainment for disadvantaged pupils?",
+    "Early reading: closing the gap before Year 2",
+    "Pupil voice in assessment for learning",
+]
+# What ``load`` reports besides schools and people: label -> package file.
+COUNTED = {
+    "funding_periods": "funding.csv",
+    "roles": "roles.csv",
+    "groups": "groups.csv",
+    "group_memberships": "group_members.csv",
+    "group_sessions": "group_sessions.csv",
+    "outcomes": "outcomes.csv",
+    "coaching_pairs": "coaching.csv",
+    "coaching_sessions": "coaching_sessions.csv",
+    "trained": "trained.csv",
+    "activities": "activities.csv",
+    "attendance": "attendance.csv",
+    "transfers": "transfers.csv",
+    "advice_nominations": "advice.csv",
+    "responses": "responses.csv",
+}
 
 # name, phase, staff size, URN, lat, lon, joined
 SCHOOLS = [
@@ -39,166 +62,6 @@ SCHOOLS = [
     ("Fens Primary", "primary", 15, "611209", 54.6655, -1.2530, "2025-01-06"),
     ("Clavering All-Through School", "all_through", 24, "611210", 54.7051, -1.2263, "2025-04-22"),
 ]
-
-FIRST = (
-    "Aisha",
-    "Ben",
-    "Callum",
-    "Chloe",
-    "Daniel",
-    "Eleanor",
-    "Farah",
-    "Gareth",
-    "Hannah",
-    "Imran",
-    "Jess",
-    "Kieran",
-    "Laura",
-    "Mohammed",
-    "Niamh",
-    "Owen",
-    "Priya",
-    "Rachel",
-    "Sam",
-    "Tariq",
-    "Una",
-    "Victoria",
-    "Wei",
-    "Yusuf",
-    "Zoe",
-    "Alfie",
-    "Bethany",
-    "Connor",
-    "Deborah",
-    "Ethan",
-    "Fiona",
-    "George",
-    "Holly",
-    "Isaac",
-    "Jasmine",
-    "Kate",
-    "Liam",
-    "Megan",
-    "Nathan",
-    "Olivia",
-    "Paul",
-    "Ruth",
-    "Sean",
-    "Tom",
-    "Amy",
-    "Joanne",
-    "Mark",
-    "Helen",
-    "Stuart",
-    "Karen",
-)
-LAST = (
-    "Ahmed",
-    "Atkinson",
-    "Bell",
-    "Brown",
-    "Carr",
-    "Clarke",
-    "Davison",
-    "Dixon",
-    "Elliott",
-    "Fletcher",
-    "Graham",
-    "Hall",
-    "Harrison",
-    "Hussain",
-    "Jackson",
-    "Johnson",
-    "Kelly",
-    "Khan",
-    "Lee",
-    "Marshall",
-    "Metcalfe",
-    "Milburn",
-    "Nixon",
-    "Patel",
-    "Pearson",
-    "Robson",
-    "Scott",
-    "Shaw",
-    "Simpson",
-    "Smith",
-    "Stephenson",
-    "Taylor",
-    "Thompson",
-    "Walker",
-    "Watson",
-    "Wilson",
-    "Wood",
-    "Young",
-)
-
-SUPPORT_TITLES = (
-    "Teaching assistant",
-    "Higher level teaching assistant",
-    "Learning mentor",
-    "School business manager",
-    "Family liaison officer",
-)
-TEACHER_TITLES = (
-    "Class teacher",
-    "Class teacher",
-    "Class teacher",
-    "Subject leader",
-    "SENCo",
-    "Key stage leader",
-)
-
-
-def _uid(*parts: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
-
-
-def _staff_for(
-    index: int, phase: str, size: int, rng: random.Random, used: set[str]
-) -> list[dict[str, Any]]:
-    def person_name() -> str:
-        while True:
-            candidate = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            if candidate not in used:
-                used.add(candidate)
-                return candidate
-
-    senior_titles = ["Headteacher", "Deputy headteacher"]
-    if phase in {"secondary", "all_through"}:
-        senior_titles += ["Assistant headteacher", "Assistant headteacher"]
-    elif size > 14:
-        senior_titles.append("Assistant headteacher")
-    support_count = max(2, round(size * 0.3))
-    teacher_count = max(1, size - len(senior_titles) - support_count)
-    rows = []
-    for n, title in enumerate(senior_titles):
-        rows.append({"layer": "senior", "job_title": title, "promoted": True, "n": f"s{n}"})
-    for n in range(teacher_count):
-        title = rng.choice(TEACHER_TITLES)
-        rows.append(
-            {
-                "layer": "teacher",
-                "job_title": title,
-                "promoted": title != "Class teacher",
-                "n": f"t{n}",
-            }
-        )
-    for n in range(support_count):
-        rows.append(
-            {
-                "layer": "support",
-                "job_title": rng.choice(SUPPORT_TITLES),
-                "promoted": False,
-                "n": f"a{n}",
-            }
-        )
-    for row in rows:
-        row["name"] = person_name()
-        row["uid"] = _uid("person", str(index), row.pop("n"))
-        start_year = rng.randint(2008, 2024)
-        row["from"] = f"{start_year}-09-01"
-    return rows
 
 
 def _logins_file() -> Path:
@@ -219,99 +82,61 @@ def _passwords() -> dict[str, str]:
     return passwords
 
 
-def load() -> dict[str, Any]:
-    """Load (or refresh) the demonstration network and its logins."""
-    rng = random.Random(20240901)
-    network_uid = _uid("network", NETWORK_NAME)
-    now = now_ms()
-    graph.store.run(
-        network_q.CREATE,
+def school_specs() -> list[dict[str, Any]]:
+    """The ten schools as the synthetic package generator takes them."""
+    return [
         {
-            "uid": network_uid,
-            "now": now,
-            "props": {
-                "name": NETWORK_NAME,
-                "kind": "learning_network",
-                "started": "2024-09-01",
-                "priorities": [
-                    "How can enquiry-based learning raise attainment for disadvantaged pupils?",
-                    "Early reading: closing the gap before Year 2",
-                    "Pupil voice in assessment for learning",
-                ],
-            },
-        },
-    )
-    schools, people, work = [], [], []
-    used: set[str] = set()
-    for index, (name, phase, size, urn, lat, lon, joined) in enumerate(SCHOOLS):
-        school_uid = _uid("school", urn)
-        schools.append(
-            {
-                "uid": school_uid,
-                "membership_uid": _uid("membership", urn, network_uid),
-                "joined": joined,
-                "left": None,
-                "props": {
-                    "name": name,
-                    "urn": urn,
-                    "phase": phase,
-                    "local_authority": "Hartlepool",
-                    "size": size * 14,
-                    "lat": lat,
-                    "lon": lon,
-                },
-            }
-        )
-        for row in _staff_for(index, phase, size, rng, used):
-            people.append(
-                {
-                    "uid": row["uid"],
-                    "props": {
-                        "name": row["name"],
-                        "layer": row["layer"],
-                        "job_title": row["job_title"],
-                        "promoted": row["promoted"],
-                    },
-                }
-            )
-            work.append(
-                {
-                    "uid": _uid("work", row["uid"], school_uid),
-                    "person_uid": row["uid"],
-                    "school_uid": school_uid,
-                    "from": row["from"],
-                    "to": None,
-                }
-            )
-    # History: one teacher moved school, one assistant left.
-    mover, leaver = work[20], work[40]
-    mover["to"] = "2025-08-31"
-    work.append(
-        {
-            "uid": _uid("work", mover["person_uid"], schools[5]["uid"]),
-            "person_uid": mover["person_uid"],
-            "school_uid": schools[5]["uid"],
-            "from": "2025-09-01",
-            "to": None,
+            "school_id": f"RLN{n:02d}",
+            "name": name,
+            "phase": phase,
+            "staff": staff,
+            "size": staff * 14,
+            "urn": urn,
+            "lat": lat,
+            "lon": lon,
+            "joined": joined,
+            "local_authority": "Hartlepool",
         }
+        for n, (name, phase, staff, urn, lat, lon, joined) in enumerate(SCHOOLS, start=1)
+    ]
+
+
+def write(folder: str | Path) -> dict[str, int]:
+    """Write the demonstration network's package (rows per file) into ``folder``."""
+    return synthetic.write_package(
+        folder,
+        seed=SEED,
+        schools=school_specs(),
+        start=START,
+        months=12,
+        network_name=NETWORK_NAME,
+        priorities=PRIORITIES,
     )
-    leaver["to"] = "2025-07-20"
-    graph.store.run(bulk.UPSERT_SCHOOLS, {"network_uid": network_uid, "rows": schools, "now": now})
-    graph.store.run(bulk.UPSERT_PEOPLE, {"network_uid": network_uid, "rows": people, "now": now})
-    graph.store.run(bulk.UPSERT_WORK, {"rows": work})
-    logins = _ensure_logins(network_uid, schools[0]["uid"])
-    audit.record(
-        "demo",
-        "load",
-        "network",
-        network_uid,
-        network_uid=network_uid,
-        after={"schools": len(schools), "people": len(people)},
-    )
+
+
+def load() -> dict[str, Any]:
+    """Load (or refresh) the demonstration network, a year of its activity, and its logins.
+
+    The network arrives the way a coordinator's spreadsheets would: a package is written to
+    a temporary folder and imported, so loading twice is a re-import that changes nothing.
+    """
+    with tempfile.TemporaryDirectory(prefix="tracker-demo-") as folder:
+        rows = write(folder)
+        report = import_package(folder, actor="demo")
+    if not report.ok:
+        shown = "; ".join(str(p) for p in report.problems[:3])
+        raise Invalid({"package": f"the demonstration package was refused: {shown}"})
+    network_uid = report.network_uid or ""
+    members = [s for s in networks.schools_by_network() if s["network_uid"] == network_uid]
+    # The leader's school; any member school if Riverside Primary was renamed in the app.
+    home = next((s for s in members if s["school_name"] == SCHOOLS[0][0]), members[0])
+    logins = _ensure_logins(network_uid, home["school_uid"])
     return {
         "network": {"uid": network_uid, "name": NETWORK_NAME},
-        "schools": len(schools),
-        "people": len(people),
+        "schools": rows["schools.csv"],
+        "people": rows["people.csv"],
+        **{label: rows[file] for label, file in COUNTED.items()},
+        "changes": report.totals(),
         "logins": logins,
     }
 
