@@ -8,10 +8,13 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from tests.conftest import stores_state
-from tracker.extensions import graph
+from tests.conftest import World, stores_state
+from tracker.access import Scope
+from tracker.extensions import db, graph
 from tracker.graph.queries import maintenance
+from tracker.models import AuditEntry, User
 
 
 def field_error(page: str, field: str) -> str:
@@ -24,6 +27,19 @@ def field_error(page: str, field: str) -> str:
 def visible_text(page: str) -> str:
     """The page's text with tags dropped and whitespace collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+
+
+def spaced_text(page: str) -> str:
+    """Like ``visible_text`` but each tag becomes a space, so adjacent cells stay apart."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def input_value(page: str, name: str) -> str:
+    """The value an ``<input name=...>`` (or ``<textarea name=...>``) is pre-filled with."""
+    match = re.search(rf'<(?:input|textarea)[^>]*\bname="{name}"[^>]*>', page)
+    assert match, f"no input named {name}"
+    value = re.search(r'\bvalue="([^"]*)"', match.group(0))
+    return html.unescape(value.group(1)) if value else ""
 
 
 def hidden_version(page: str) -> str:
@@ -51,10 +67,50 @@ def relationships(app: Flask, rel_type: str, source: str, target_key: str) -> li
     ]
 
 
-def refused(app: Flask, client: FlaskClient, url: str, data: dict[str, str]) -> str:
-    """Post a form that must be refused with 422 and no change to either store."""
+def links(app: Flask, kind: str) -> list[dict[str, Any]]:
+    """Every relationship of type ``kind`` as dumped: ``source``, ``target``, ``props``."""
+    with app.app_context():
+        rows = graph.store.run(maintenance.DUMP_RELATIONSHIPS)
+    return [row for row in rows if row["type"] == kind]
+
+
+def rels(app: Flask, kind: str, target: str | None = None) -> list[dict[str, Any]]:
+    """Relationships of type ``kind`` (optionally into ``target``) as props + source/target."""
+    return [
+        {**row["props"], "source": row["source"], "target": row["target"]}
+        for row in links(app, kind)
+        if target is None or row["target"] == target
+    ]
+
+
+def audit_rows(app: Flask, object_uid: str) -> list[AuditEntry]:
+    """The audit entries about one object, oldest first, detached from the session."""
+    with app.app_context():
+        rows = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.object_uid == object_uid).order_by(AuditEntry.id)
+        ).all()
+        db.session.expunge_all()
+        return list(rows)
+
+
+def coordinator_scope(world: World, key: str = "A") -> Scope:
+    """Network ``key``'s coordinator acting on it (call inside an app context)."""
+    user = db.session.get(User, world.users[f"coordinator{key}"])
+    assert user is not None
+    return Scope(user, world.networks[key]["uid"], "coordinator")
+
+
+def person(world: World, i: int, key: str = "A") -> str:
+    """The uid of person ``i`` of network ``key``."""
+    return world.people[key][i]["uid"]
+
+
+def refused(
+    app: Flask, client: FlaskClient, url: str, data: dict[str, Any], status: int = 422
+) -> str:
+    """Post a form that must be refused with ``status`` and no change to either store."""
     before = stores_state(app)
     response = client.post(url, data=data)
-    assert response.status_code == 422
+    assert response.status_code == status, response.get_data(as_text=True)[:2000]
     assert stores_state(app) == before
     return response.get_data(as_text=True)

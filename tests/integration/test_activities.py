@@ -11,38 +11,26 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from tests.conftest import EMAILS, World, login, stores_state
-from tracker.access import Scope
-from tracker.extensions import db, graph
+from tests.helpers import (
+    audit_rows,
+    coordinator_scope,
+    field_error,
+    links,
+    nodes,
+    refused,
+    visible_text,
+)
+from tracker.extensions import graph
 from tracker.graph.queries import maintenance
-from tracker.models import AuditEntry, User
 from tracker.services import people as people_service
 from tracker.services.activities import relationship_uid
 from tracker.services.pseudonyms import pseudonym
 
 
-def field_error(page: str, field: str) -> str:
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert match, f"no error shown next to {field}"
-    return html.unescape(match.group(1)).strip()
-
-
-def visible_text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
-
-
 def activities(app: Flask) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_NODES)
-    return [row["props"] for row in rows if "Activity" in row["labels"]]
-
-
-def links(app: Flask, kind: str) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_RELATIONSHIPS)
-    return [row for row in rows if row["type"] == kind]
+    return nodes(app, "Activity")
 
 
 def attendance(app: Flask, activity_uid: str) -> dict[str, str]:
@@ -52,15 +40,6 @@ def attendance(app: Flask, activity_uid: str) -> dict[str, str]:
         for row in links(app, "ATTENDED")
         if row["target"] == activity_uid
     }
-
-
-def audit_rows(app: Flask, object_uid: str) -> list[AuditEntry]:
-    with app.app_context():
-        rows = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.object_uid == object_uid).order_by(AuditEntry.id)
-        ).all()
-        db.session.expunge_all()
-        return list(rows)
 
 
 def base(world: World, key: str = "A") -> str:
@@ -82,16 +61,6 @@ def good(world: World, key: str = "A", **changes: Any) -> dict[str, Any]:
         "outcome": "Two schools will trial it next term",
         **changes,
     }
-
-
-def refused(
-    app: Flask, client: FlaskClient, url: str, data: dict[str, Any], status: int = 422
-) -> str:
-    before = stores_state(app)
-    response = client.post(url, data=data)
-    assert response.status_code == status
-    assert stores_state(app) == before
-    return response.get_data(as_text=True)
 
 
 def record(client: FlaskClient, world: World, key: str = "A", **changes: Any) -> dict[str, Any]:
@@ -386,9 +355,8 @@ def test_readers_cannot_write(app, client, world, role):
 def test_evaluator_sees_attendees_under_pseudonyms(app, client, world):
     network_uid = world.networks["A"]["uid"]
     with app.app_context():
-        user = db.session.get(User, world.users["coordinatorA"])
         person = people_service.add(
-            Scope(user, network_uid, "coordinator"),
+            coordinator_scope(world),
             {
                 "name": "Philippa Quennell",
                 "layer": "senior",

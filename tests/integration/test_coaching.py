@@ -10,54 +10,25 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from tests.conftest import EMAILS, World, login, stores_state
-from tracker.access import Scope
-from tracker.extensions import db, graph
-from tracker.graph.queries import maintenance
-from tracker.models import AuditEntry, User
+from tests.helpers import (
+    audit_rows,
+    coordinator_scope,
+    field_error,
+    input_value,
+    nodes,
+    person,
+    refused,
+    rels,
+    spaced_text,
+)
 from tracker.services import coaching as coaching_service
 from tracker.services import people as people_service
 from tracker.services import today
 from tracker.services.pseudonyms import pseudonym
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def field_error(page: str, field: str) -> str:
-    """The message shown next to ``field`` (the template puts it in ``#<field>-error``)."""
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert match, f"no error shown next to {field}"
-    return html.unescape(match.group(1)).strip()
-
-
-def visible_text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-def input_value(page: str, name: str) -> str:
-    """The value an ``<input name=...>`` is pre-filled with."""
-    match = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
-    assert match, f"no input named {name}"
-    value = re.search(r'\bvalue="([^"]*)"', match.group(0))
-    return html.unescape(value.group(1)) if value else ""
-
-
-def nodes(app: Flask, label: str) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_NODES)
-    return [row["props"] for row in rows if label in row["labels"]]
-
-
-def rels(app: Flask, kind: str) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_RELATIONSHIPS)
-    return [
-        {**row["props"], "source": row["source"], "target": row["target"]}
-        for row in rows
-        if row["type"] == kind
-    ]
 
 
 def pair_node(app: Flask, uid: str) -> dict[str, Any]:
@@ -69,21 +40,8 @@ def pair_people(app: Flask, uid: str) -> set[str]:
     return {r["source"] for r in rels(app, "IN_PAIR") if r["target"] == uid}
 
 
-def audit_rows(app: Flask, object_uid: str) -> list[AuditEntry]:
-    with app.app_context():
-        rows = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.object_uid == object_uid).order_by(AuditEntry.id)
-        ).all()
-        db.session.expunge_all()
-        return list(rows)
-
-
 def base(world: World, key: str = "A") -> str:
     return f"/networks/{world.networks[key]['uid']}/coaching"
-
-
-def person(world: World, i: int, key: str = "A") -> str:
-    return world.people[key][i]["uid"]
 
 
 def good_pair(world: World, **changes: str) -> dict[str, str]:
@@ -110,17 +68,6 @@ def good_training(world: World, **changes: str) -> dict[str, str]:
     }
 
 
-def refused(
-    app: Flask, client: FlaskClient, url: str, data: dict[str, str], status: int = 422
-) -> str:
-    """Post a form that must be refused with ``status`` and no change to either store."""
-    before = stores_state(app)
-    response = client.post(url, data=data)
-    assert response.status_code == status, response.get_data(as_text=True)[:2000]
-    assert stores_state(app) == before
-    return response.get_data(as_text=True)
-
-
 def add_pair(client: FlaskClient, world: World, **changes: str) -> dict[str, str]:
     form = good_pair(world, **changes)
     response = client.post(f"{base(world)}/new", data=form)
@@ -135,16 +82,11 @@ def add_training(client: FlaskClient, world: World, **changes: str) -> dict[str,
     return form
 
 
-def coordinator_scope(app: Flask, world: World, key: str = "A") -> Scope:
-    user = db.session.get(User, world.users[f"coordinator{key}"])
-    return Scope(user, world.networks[key]["uid"], "coordinator")
-
-
 def add_people(app: Flask, world: World, names_by_school: dict[int, list[str]]) -> dict[str, str]:
     """More people in network A; returns name -> uid."""
     made = {}
     with app.app_context():
-        scope = coordinator_scope(app, world)
+        scope = coordinator_scope(world)
         for school, names in names_by_school.items():
             for name in names:
                 made[name] = people_service.add(
@@ -177,7 +119,7 @@ def test_add_pair_links_two_people_and_lists_it_across_schools(app, client, worl
     assert pair_people(app, form["uid"]) == {person(world, 0), person(world, 1)}
     assert all(r["uid"] for r in rels(app, "IN_PAIR"))
 
-    page = visible_text(client.get(f"{base(world)}/").get_data(as_text=True))
+    page = spaced_text(client.get(f"{base(world)}/").get_data(as_text=True))
     assert "A Person 0 and A Person 1" in page
     assert "A Primary 0 · A Primary 1 across schools" in page
     assert "Philosophy for Children 2024-10-01 still coaching 0 none yet" in page
@@ -190,9 +132,9 @@ def test_pair_in_one_school_is_shown_within_a_school(app, client, world):
     login(client, EMAILS["coordinatorA"])
     form = add_pair(client, world, person_b=person(world, 2))
 
-    page = visible_text(client.get(f"{base(world)}/{form['uid']}").get_data(as_text=True))
+    page = spaced_text(client.get(f"{base(world)}/{form['uid']}").get_data(as_text=True))
     assert "Schools Within a school" in page
-    index = visible_text(client.get(f"{base(world)}/").get_data(as_text=True))
+    index = spaced_text(client.get(f"{base(world)}/").get_data(as_text=True))
     assert "A Primary 0 · A Primary 0 within a school" in index
 
 
@@ -304,7 +246,7 @@ def test_stale_edit_is_refused_with_what_changed(app, client, world):
         {**form, "practice": "Talk for Writing", "version": "1"},
         status=409,
     )
-    text = visible_text(page)
+    text = spaced_text(page)
     assert "Someone else changed this record" in text
     assert "practice: now “Lesson study”" in text
     assert pair_node(app, form["uid"])["practice"] == "Lesson study"
@@ -325,7 +267,7 @@ def test_log_and_remove_sessions(app, client, world):
     assert "already logged; nothing changed" in again.get_data(as_text=True)
     assert len(pair_node(app, form["uid"])["sessions"]) == 3
 
-    index = visible_text(client.get(f"{base(world)}/").get_data(as_text=True))
+    index = spaced_text(client.get(f"{base(world)}/").get_data(as_text=True))
     assert "2024-10-01 still coaching 3 2024-12-03" in index
 
     removed = client.post(f"{url}/sessions/remove", data={"date": "2024-11-05"})
@@ -346,7 +288,7 @@ def test_removing_a_session_that_is_not_logged_changes_nothing(app, client, worl
     assert "No session on 2024-11-06 was logged; nothing changed" in gone.get_data(as_text=True)
     assert stores_state(app) == before
     page = refused(app, client, f"{url}/remove", {"date": "5 Nov"})
-    assert "Use a date written as YYYY-MM-DD." in visible_text(page)
+    assert "Use a date written as YYYY-MM-DD." in spaced_text(page)
     assert pair_node(app, form["uid"])["sessions"] == ["2024-11-05"]
 
 
@@ -381,7 +323,7 @@ def test_end_pair_keeps_it_and_its_sessions(app, client, world):
     pair = pair_node(app, form["uid"])
     assert (pair["ended"], pair["sessions"], pair["version"]) == ("2025-03-31", ["2024-11-05"], 3)
     assert audit_rows(app, form["uid"])[-1].action == "end"
-    index = visible_text(client.get(f"{base(world)}/").get_data(as_text=True))
+    index = spaced_text(client.get(f"{base(world)}/").get_data(as_text=True))
     assert "2024-10-01 2025-03-31 1 2024-11-05" in index
 
 
@@ -408,7 +350,7 @@ def test_stale_end_is_refused(app, client, world):
     url = f"{base(world)}/{form['uid']}"
     client.post(f"{url}/sessions", data={"date": "2024-11-05"})  # version 2 now
     page = refused(app, client, f"{url}/end", {"ended": "2025-03-31", "version": "1"}, status=409)
-    assert "Someone else changed this pair" in visible_text(page)
+    assert "Someone else changed this pair" in spaced_text(page)
 
 
 def test_delete_needs_a_confirmed_post(app, client, world):
@@ -419,7 +361,7 @@ def test_delete_needs_a_confirmed_post(app, client, world):
 
     confirm = client.get(url)
     assert confirm.status_code == 200
-    text = visible_text(confirm.get_data(as_text=True))
+    text = spaced_text(confirm.get_data(as_text=True))
     assert "Delete the pair A Person 0 and A Person 1?" in text
     assert "its 1 logged session will be removed" in text
 
@@ -480,7 +422,7 @@ def test_record_training_and_see_it_in_the_cascade(app, client, world):
         "training",
         "A Person 1",
     )
-    page = visible_text(client.get(response.headers["Location"]).get_data(as_text=True))
+    page = spaced_text(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "A Person 0 (A Primary 0) A Person 1 (A Primary 1) trained 2024-09-15" in page
 
 
@@ -545,7 +487,7 @@ def test_cascade_draws_the_oldham_pattern(app, client, world):
         },
     )
     with app.app_context():
-        scope = coordinator_scope(app, world)
+        scope = coordinator_scope(world)
         trainer = people_service.add(
             scope, {"name": "Olga Outside", "layer": "external", "from": "2020-09-01"}
         )["uid"]
@@ -603,7 +545,7 @@ def test_cascade_draws_the_oldham_pattern(app, client, world):
     body = page.get_data(as_text=True)
     # Nested lists: a home-trained teacher sits inside their trainer's item.
     assert re.search(r"Ada Trained</a>.*?<ul>\s*<li>\s*<a [^>]*>Cal Home</a>", body, re.S)
-    text = visible_text(body)
+    text = spaced_text(body)
     assert "A Primary 0 0 2 2 4" in text and "All schools 1 4 4 9" in text
     assert "People in the cascade 9" in text
 
@@ -611,7 +553,7 @@ def test_cascade_draws_the_oldham_pattern(app, client, world):
 def test_cascade_guards_against_loops(app, client, world):
     p0, p1, p2 = (person(world, i) for i in range(3))
     with app.app_context():
-        scope = coordinator_scope(app, world)
+        scope = coordinator_scope(world)
         for who, whom, day in [
             (p0, p1, "2024-09-01"),
             (p1, p2, "2024-10-01"),
@@ -648,7 +590,7 @@ def test_someone_trained_twice_appears_once(app, client, world):
     tree_html = body.split('id="tree-heading"')[1].split('id="counts-heading"')[0]
 
     assert tree_html.count(">A Person 2</a>") == 1
-    assert "also trained by A Person 1 (2024-10-01)" in visible_text(tree_html)
+    assert "also trained by A Person 1 (2024-10-01)" in spaced_text(tree_html)
 
 
 def test_cascade_url_is_not_case_sensitive(app, client, world):
@@ -656,7 +598,7 @@ def test_cascade_url_is_not_case_sensitive(app, client, world):
     add_training(client, world, practice="Lesson Study")
     page = client.get(f"{base(world)}/cascade", query_string={"practice": "lesson  study"})
     assert page.status_code == 200
-    assert "Lesson Study: training cascade" in visible_text(page.get_data(as_text=True))
+    assert "Lesson Study: training cascade" in spaced_text(page.get_data(as_text=True))
 
 
 def test_unknown_practice_cascade_is_404(app, client, world):
@@ -671,9 +613,7 @@ def test_cascade_without_a_practice_lists_the_practices(app, client, world):
     add_training(client, world, practice="Lesson Study")
     page = client.get(f"{base(world)}/cascade")
     assert page.status_code == 200
-    assert "Lesson Study (2 people, 1 training records)" in visible_text(
-        page.get_data(as_text=True)
-    )
+    assert "Lesson Study (2 people, 1 training records)" in spaced_text(page.get_data(as_text=True))
 
 
 def test_other_networks_training_does_not_show_in_own_cascade(app, client, world):
@@ -704,7 +644,7 @@ def test_delete_training_needs_a_confirmed_post(app, client, world):
     confirm = client.get(url)
     assert confirm.status_code == 200
     assert "A Person 0 trained A Person 1 in Philosophy for Children on 2024-09-15" in (
-        visible_text(confirm.get_data(as_text=True))
+        spaced_text(confirm.get_data(as_text=True))
     )
     before = stores_state(app)
     assert client.post(url).status_code == 302

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import World, make_app, stores_state
+from tests.helpers import coordinator_scope
 from tests.integration.test_import import (
     FULL,
     NETWORK,
@@ -18,9 +19,7 @@ from tests.integration.test_import import (
     run_import,
     write_package,
 )
-from tracker.access import Scope
 from tracker.extensions import db, graph
-from tracker.models import User
 from tracker.packages import export_package
 from tracker.packages.format import FILES
 from tracker.services import people as people_service
@@ -178,8 +177,7 @@ def test_records_made_in_the_web_app_round_trip_and_update_in_place(app, world: 
 def test_formulas_are_neutralised_in_exports_and_read_back_unchanged(app, world: World, tmp_path):
     network_uid = world.networks["A"]["uid"]
     with app.app_context():
-        user = db.session.get(User, world.users["coordinatorA"])
-        scope = Scope(user, network_uid, "coordinator")
+        scope = coordinator_scope(world)
         person = people_service.add(
             scope,
             {"name": '=HYPERLINK("http://x")', "layer": "external", "job_title": "+44 1234"},
@@ -255,8 +253,7 @@ def test_every_kind_of_web_made_record_round_trips(app, second_app, world: World
     a, b, c = (p["uid"] for p in world.people["A"])
     s0, s1 = (s["uid"] for s in world.schools["A"])
     with app.app_context():
-        user = db.session.get(User, world.users["coordinatorA"])
-        scope = Scope(user, network_uid, "coordinator")
+        scope = coordinator_scope(world)
         funding.add(scope, {"source": "Trust", "started": "2024-09-01"})
         group = groups.create(
             scope,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import uuid
 from typing import Any
@@ -10,37 +9,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from tests.conftest import EMAILS, World, login, stores_state
-from tracker.extensions import db, graph
-from tracker.graph.queries import maintenance
-from tracker.models import AuditEntry
-
-
-def field_error(page: str, field: str) -> str:
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert match, f"no error shown next to {field}"
-    return html.unescape(match.group(1)).strip()
-
-
-def visible_text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+from tests.helpers import audit_rows, field_error, nodes, refused, visible_text
 
 
 def periods(app: Flask) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_NODES)
-    return [row["props"] for row in rows if "FundingPeriod" in row["labels"]]
-
-
-def audit_rows(app: Flask, object_uid: str) -> list[AuditEntry]:
-    with app.app_context():
-        rows = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.object_uid == object_uid).order_by(AuditEntry.id)
-        ).all()
-        db.session.expunge_all()
-        return list(rows)
+    return nodes(app, "FundingPeriod")
 
 
 def base(world: World, key: str = "A") -> str:
@@ -55,14 +30,6 @@ def good(**changes: str) -> dict[str, str]:
         "ended": "",
         **changes,
     }
-
-
-def refused(app: Flask, client: FlaskClient, url: str, data: dict[str, str], status=422) -> str:
-    before = stores_state(app)
-    response = client.post(url, data=data)
-    assert response.status_code == status
-    assert stores_state(app) == before
-    return response.get_data(as_text=True)
 
 
 def add(client: FlaskClient, world: World, key: str = "A", **changes: str) -> dict[str, str]:

@@ -12,63 +12,24 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from tests.conftest import EMAILS, World, login, stores_state
-from tracker.access import Scope
-from tracker.extensions import db, graph
-from tracker.graph.queries import maintenance
-from tracker.models import AuditEntry, User
+from tests.helpers import (
+    audit_rows,
+    coordinator_scope,
+    field_error,
+    nodes,
+    refused,
+    rels,
+    spaced_text,
+)
+from tracker.extensions import db
+from tracker.models import User
 from tracker.services import groups as group_service
 from tracker.services import networks, today
 from tracker.services.pseudonyms import pseudonym
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def field_error(page: str, field: str) -> str:
-    """The message shown next to ``field`` (the template puts it in ``#<field>-error``)."""
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert match, f"no error shown next to {field}"
-    return html.unescape(match.group(1)).strip()
-
-
-def visible_text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-def nodes(app: Flask, label: str) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_NODES)
-    return [row["props"] for row in rows if label in row["labels"]]
-
-
-def rels(app: Flask, kind: str, target: str | None = None) -> list[dict[str, Any]]:
-    """Relationships of type ``kind`` (optionally into ``target``) as props + source/target."""
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_RELATIONSHIPS)
-    return [
-        {**row["props"], "source": row["source"], "target": row["target"]}
-        for row in rows
-        if row["type"] == kind and (target is None or row["target"] == target)
-    ]
-
-
-def audit_rows(app: Flask, object_uid: str) -> list[AuditEntry]:
-    with app.app_context():
-        rows = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.object_uid == object_uid).order_by(AuditEntry.id)
-        ).all()
-        for row in rows:
-            db.session.expunge(row)
-        return list(rows)
-
-
-def scope_of(app: Flask, world: World, key: str = "A") -> Scope:
-    user = db.session.get(User, world.users[f"coordinator{key}"])
-    assert user is not None
-    return Scope(user, world.networks[key]["uid"], "coordinator")
 
 
 def groups_url(world: World, key: str = "A") -> str:
@@ -94,7 +55,7 @@ def make_group(app: Flask, world: World, key: str = "A", **changes: Any) -> str:
     """A group made through the service, with A Person 0 as lead and A Person 1 as member."""
     data = {**new_group(), **changes}
     with app.app_context():
-        scope = scope_of(app, world, key)
+        scope = coordinator_scope(world, key)
         group = group_service.create(scope, data, uid=data["uid"])
         for person, role in zip(world.people[key][:2], ("lead", "member"), strict=True):
             group_service.add_member(
@@ -108,7 +69,7 @@ def make_group(app: Flask, world: World, key: str = "A", **changes: Any) -> str:
 def make_session(app: Flask, world: World, group_uid: str, **data: Any) -> str:
     with app.app_context():
         session = group_service.add_session(
-            scope_of(app, world),
+            coordinator_scope(world),
             group_uid,
             {"date": "2024-11-05", "note": "Book talk", **data},
         )
@@ -118,22 +79,11 @@ def make_session(app: Flask, world: World, group_uid: str, **data: Any) -> str:
 def make_outcome(app: Flask, world: World, group_uid: str) -> str:
     with app.app_context():
         outcome = group_service.add_outcome(
-            scope_of(app, world),
+            coordinator_scope(world),
             group_uid,
             {"kind": "artefact", "date": "2025-02-01", "description": "A reading-talk toolkit"},
         )
     return outcome["uid"]
-
-
-def refused(
-    app: Flask, client: FlaskClient, url: str, data: dict[str, Any], status: int = 422
-) -> str:
-    """Post a form that must be refused with ``status`` and no change to either store."""
-    before = stores_state(app)
-    response = client.post(url, data=data)
-    assert response.status_code == status, response.get_data(as_text=True)[:800]
-    assert stores_state(app) == before
-    return response.get_data(as_text=True)
 
 
 def person(world: World, key: str, i: int) -> str:
@@ -251,7 +201,7 @@ def test_edit_group_then_a_stale_edit_is_refused_with_what_changed(app, client, 
     )
 
     page = refused(app, client, url, {**edited, "question": "Something else"}, status=409)
-    text = visible_text(page)
+    text = spaced_text(page)
     assert "Someone else changed this record" in text
     assert "question: now “How do pupils choose books?”" in text
 
@@ -278,7 +228,7 @@ def test_end_the_group(app, client, world):
     [group] = nodes(app, "EnquiryGroup")
     assert group["ended"] == "2025-07-18" and group["version"] == 2
     assert len(nodes(app, "GroupSession")) == 1
-    listing = visible_text(client.get(f"{groups_url(world)}/").get_data(as_text=True))
+    listing = spaced_text(client.get(f"{groups_url(world)}/").get_data(as_text=True))
     assert "Ended 2025-07-18" in listing
 
 
@@ -310,7 +260,7 @@ def test_delete_group_needs_confirmation_and_removes_sessions_and_outcomes(app, 
     before = stores_state(app)
     confirm = client.get(url)
     assert confirm.status_code == 200
-    text = visible_text(confirm.get_data(as_text=True))
+    text = spaced_text(confirm.get_data(as_text=True))
     assert "Delete this enquiry group?" in text and "1 session" in text and "1 outcome" in text
     assert client.post(url, data={}).status_code == 400  # no confirm=yes: nothing happens
     assert stores_state(app) == before
@@ -337,7 +287,7 @@ def test_delete_group_needs_confirmation_and_removes_sessions_and_outcomes(app, 
 
 def test_add_lead_and_member_then_the_list_shows_them(app, client, world):
     with app.app_context():
-        group = group_service.create(scope_of(app, world), new_group())
+        group = group_service.create(coordinator_scope(world), new_group())
     login(client, EMAILS["coordinatorA"])
     url = f"{groups_url(world)}/{group['uid']}/members"
     for i, role in ((0, "lead"), (2, "member")):
@@ -360,7 +310,7 @@ def test_add_lead_and_member_then_the_list_shows_them(app, client, world):
         ]
     )
     page = client.get(f"{groups_url(world)}/").get_data(as_text=True)
-    row = visible_text(re.search(r"<tbody>.*?</tr>", page, re.S).group(0))  # type: ignore[union-attr]
+    row = spaced_text(re.search(r"<tbody>.*?</tr>", page, re.S).group(0))  # type: ignore[union-attr]
     assert row.startswith("How can pupils talk about their reading? Reading")
     assert "Pupil learning Adult learning A Person 0 2 0 — 0 Open since 2024-10-01" in row
 
@@ -445,7 +395,7 @@ def test_ending_a_membership_keeps_it_as_history(app, client, world):
         "2025-01-31",
     )
 
-    page = visible_text(client.get(f"{groups_url(world)}/{uid}").get_data(as_text=True))
+    page = spaced_text(client.get(f"{groups_url(world)}/{uid}").get_data(as_text=True))
     assert "Members (1)" in page
     assert "Former members Name Role From To A Person 1 Member 2024-10-01 2025-01-31" in page
 
@@ -530,7 +480,7 @@ def test_record_a_session_with_members_present_and_a_guest(app, client, world):
     assert person(world, "A", 2) not in members  # a guest does not become a member
 
     page = client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
-    text = visible_text(page)
+    text = spaced_text(page)
     assert "recorded with 3 attendees" in text
     assert (
         "2024-11-12 3 (1 guest) A Person 0 A Person 1 A Person 2 guest Shared reading journals"
@@ -626,7 +576,7 @@ def test_edit_a_sessions_attendance(app, client, world):
 
     # The same form again, opened at version 1, is stale.
     page = refused(app, client, url, {**data, "note": "Mine"}, status=409)
-    assert "Someone else changed this record" in visible_text(page)
+    assert "Someone else changed this record" in spaced_text(page)
 
 
 def test_delete_a_session_needs_confirmation(app, client, world):
@@ -637,7 +587,7 @@ def test_delete_a_session_needs_confirmation(app, client, world):
     url = f"{groups_url(world)}/{uid}/sessions/{session_uid}/delete"
 
     before = stores_state(app)
-    page = visible_text(client.get(url).get_data(as_text=True))
+    page = spaced_text(client.get(url).get_data(as_text=True))
     assert "Delete the session on 2024-11-05?" in page and "give it an end date" not in page
     assert client.post(url).status_code == 400
     assert stores_state(app) == before
@@ -684,9 +634,9 @@ def test_record_edit_and_delete_an_outcome(app, client, world):
     assert client.post(url, data=edited).status_code == 302
     assert nodes(app, "Outcome")[0]["kind"] == "policy"
     page = refused(app, client, url, {**edited, "description": "Stale"}, status=409)
-    assert "description: now “Daily book talk in Years 4 to 6”" in visible_text(page)
+    assert "description: now “Daily book talk in Years 4 to 6”" in spaced_text(page)
 
-    text = visible_text(client.get(f"{groups_url(world)}/{uid}").get_data(as_text=True))
+    text = spaced_text(client.get(f"{groups_url(world)}/{uid}").get_data(as_text=True))
     assert "Outcomes (1)" in text and "2025-03-14 Policy Daily book talk in Years 4 to 6" in text
 
     delete = f"{groups_url(world)}/{uid}/outcomes/{data['uid']}/delete"
@@ -727,7 +677,7 @@ def test_bad_outcomes_are_refused(app, client, world, changes, field, message):
 def test_another_networks_group_under_own_url_is_404(app, client, world):
     uid = make_group(app, world, "B")
     with app.app_context():
-        scope_b = scope_of(app, world, "B")
+        scope_b = coordinator_scope(world, "B")
         session_uid = group_service.add_session(
             scope_b, uid, {"date": "2024-11-05", "present": [person(world, "B", 0)]}
         )["uid"]
@@ -828,7 +778,7 @@ def test_evaluator_sees_pseudonyms_not_names_or_notes(app, client, world):
             assert p["name"] not in body, url
         assert labels[person(world, "A", 0)] in body, url  # the lead
         assert "Quennell" not in body and "Two Year 5 teachers" not in body
-    text = visible_text(client.get(f"{groups_url(world)}/{uid}").get_data(as_text=True))
+    text = spaced_text(client.get(f"{groups_url(world)}/{uid}").get_data(as_text=True))
     assert f"{labels[person(world, 'A', 2)]} guest" in text
 
 
@@ -863,7 +813,7 @@ def test_every_write_is_audited_under_the_group(app, client, world):
         ("enquiry_group", world.networks["A"]["uid"], EMAILS["coordinatorA"].lower())
     }
     history = client.get(f"/networks/{world.networks['A']['uid']}/history?object={uid}")
-    assert "add session enquiry_group" in visible_text(history.get_data(as_text=True))
+    assert "add session enquiry_group" in spaced_text(history.get_data(as_text=True))
 
 
 def test_group_page_links_to_its_history(app, client, world):

@@ -13,10 +13,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import EMAILS, World, login, stores_state
-from tests.helpers import field_error, nodes, refused, relationships, visible_text
-from tracker.access import Scope
+from tests.helpers import (
+    coordinator_scope,
+    field_error,
+    nodes,
+    refused,
+    relationships,
+    visible_text,
+)
 from tracker.extensions import db
-from tracker.models import AuditEntry, User
+from tracker.models import AuditEntry
 from tracker.services import people as people_service
 from tracker.services.pseudonyms import pseudonym
 
@@ -178,9 +184,8 @@ def test_evaluator_sees_pseudonyms_not_names_or_job_titles(app, client, world, p
     network_uid = world.networks["A"]["uid"]
     school_uid = world.schools["A"][0]["uid"]
     with app.app_context():
-        user = db.session.get(User, world.users["coordinatorA"])
         person = people_service.add(
-            Scope(user, network_uid, "coordinator"),
+            coordinator_scope(world),
             {
                 "name": "Philippa Quennell",
                 "layer": "senior",

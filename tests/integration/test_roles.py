@@ -10,45 +10,32 @@ from typing import Any
 import pytest
 from flask import Flask, render_template
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from tests.conftest import EMAILS, World, login, stores_state
-from tracker.access import Scope
-from tracker.extensions import db, graph
-from tracker.graph.queries import maintenance
-from tracker.models import AuditEntry, User
+from tests.helpers import (
+    audit_rows,
+    coordinator_scope,
+    field_error,
+    input_value,
+    links,
+    nodes,
+    person,
+    refused,
+    spaced_text,
+)
 from tracker.services import roles as role_service
 from tracker.services import today
 from tracker.services.pseudonyms import pseudonym
 
 
-def field_error(page: str, field: str) -> str:
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert match, f"no error shown next to {field}"
-    return html.unescape(match.group(1)).strip()
-
-
-def visible_text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 def section(page: str, heading_id: str) -> str:
     """The visible text of the roles table under the heading with ``heading_id``."""
     part = page.split(f'id="{heading_id}"')[1].split("</table>")[0]
-    return visible_text("<x " + part)
-
-
-def input_value(page: str, name: str) -> str:
-    match = re.search(rf'<(?:input|textarea)[^>]*\bname="{name}"[^>]*>', page)
-    assert match, f"no input named {name}"
-    value = re.search(r'\bvalue="([^"]*)"', match.group(0))
-    return html.unescape(value.group(1)) if value else ""
+    return spaced_text("<x " + part)
 
 
 def roles(app: Flask) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_NODES)
-    return [row["props"] for row in rows if "Role" in row["labels"]]
+    return nodes(app, "Role")
 
 
 def role_node(app: Flask, uid: str) -> dict[str, Any]:
@@ -57,26 +44,11 @@ def role_node(app: Flask, uid: str) -> dict[str, Any]:
 
 
 def holders(app: Flask, uid: str) -> list[str]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_RELATIONSHIPS)
-    return [r["source"] for r in rows if r["type"] == "HOLDS" and r["target"] == uid]
-
-
-def audit_rows(app: Flask, object_uid: str) -> list[AuditEntry]:
-    with app.app_context():
-        rows = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.object_uid == object_uid).order_by(AuditEntry.id)
-        ).all()
-        db.session.expunge_all()
-        return list(rows)
+    return [r["source"] for r in links(app, "HOLDS") if r["target"] == uid]
 
 
 def base(world: World, key: str = "A") -> str:
     return f"/networks/{world.networks[key]['uid']}/roles"
-
-
-def person(world: World, i: int, key: str = "A") -> str:
-    return world.people[key][i]["uid"]
 
 
 def good(world: World, **changes: str) -> dict[str, str]:
@@ -93,16 +65,6 @@ def good(world: World, **changes: str) -> dict[str, str]:
         "origin_note": "",
         **changes,
     }
-
-
-def refused(
-    app: Flask, client: FlaskClient, url: str, data: dict[str, str], status: int = 422
-) -> str:
-    before = stores_state(app)
-    response = client.post(url, data=data)
-    assert response.status_code == status, response.get_data(as_text=True)[:2000]
-    assert stores_state(app) == before
-    return response.get_data(as_text=True)
 
 
 def add(client: FlaskClient, world: World, key: str = "A", **changes: str) -> dict[str, str]:
@@ -275,7 +237,7 @@ def test_stale_edit_is_refused_with_what_changed(app, client, world):
         {**form, "version": "1", "title": "strand_leader"},
         status=409,
     )
-    text = visible_text(page)
+    text = spaced_text(page)
     assert "Someone else changed this record" in text and "title: now “co_coach”" in text
     assert role_node(app, form["uid"])["title"] == "co_coach"
 
@@ -319,7 +281,7 @@ def test_bad_end_is_refused(app, client, world, version, ended, status, message)
         {f"{prefix}-version": version, f"{prefix}-end": ended},
         status=status,
     )
-    assert message in visible_text(page)
+    assert message in spaced_text(page)
 
 
 def test_ending_an_ended_role_is_refused(app, client, world):
@@ -342,7 +304,7 @@ def test_delete_needs_a_confirmed_post(app, client, world):
 
     confirm = client.get(url)
     assert confirm.status_code == 200
-    text = visible_text(confirm.get_data(as_text=True))
+    text = spaced_text(confirm.get_data(as_text=True))
     assert "Delete the Lead learner role of A Person 1?" in text
     assert "give it an end date" in text
     before = stores_state(app)
@@ -428,8 +390,7 @@ def test_person_roles_partial_lists_a_persons_roles(app, client, world):
     add(client, world, person_uid=person(world, 2), title="school_link")
 
     with app.test_request_context():
-        user = db.session.get(User, world.users["coordinatorA"])
-        scope = Scope(user, world.networks["A"]["uid"], "coordinator")
+        scope = coordinator_scope(world)
         held = role_service.for_person(scope, person(world, 1))
         page = render_template(
             "roles/_person_roles.html",
@@ -442,13 +403,13 @@ def test_person_roles_partial_lists_a_persons_roles(app, client, world):
             "roles/_person_roles.html", roles=[], network=world.networks["A"], scope=scope
         )
 
-    text = visible_text(page)
+    text = spaced_text(page)
     assert "Maths champion 2024-09-01 still held A Person 0" in text
     assert "Lead learner 2023-09-01 2024-07-31 A Person 0" in text
     assert text.index("Maths champion") < text.index("Lead learner")
     assert "School link" not in text
     assert f"person={person(world, 1)}" in page
-    assert "No cross-school roles recorded." in visible_text(none)
+    assert "No cross-school roles recorded." in spaced_text(none)
 
 
 def test_title_with_markup_is_shown_escaped(app, client, world):

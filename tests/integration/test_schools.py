@@ -10,10 +10,16 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.conftest import EMAILS, login, stores_state
-from tests.helpers import field_error, hidden_version, nodes, relationships, visible_text
-from tracker.access import Scope
+from tests.helpers import (
+    coordinator_scope,
+    field_error,
+    hidden_version,
+    nodes,
+    relationships,
+    visible_text,
+)
 from tracker.extensions import db
-from tracker.models import AuditEntry, User
+from tracker.models import AuditEntry
 from tracker.services import schools as school_service
 
 GOOD = {
@@ -162,9 +168,8 @@ def test_stale_school_edit_is_409(app, client, world):
     url = f"/networks/{network_uid}/schools/{school['uid']}/edit"
     opened_at = hidden_version(client.get(url).get_data(as_text=True))
     with app.app_context():
-        user = db.session.get(User, world.users["coordinatorA"])
         school_service.update(
-            Scope(user, network_uid, "coordinator"),
+            coordinator_scope(world),
             school["uid"],
             int(opened_at),
             {"name": "A Primary Renamed", "urn": school["urn"], "phase": "primary"},

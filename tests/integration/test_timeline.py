@@ -7,7 +7,6 @@ through the forms, so the timeline reads exactly what the rest of the applicatio
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,24 +15,20 @@ import pytest
 from flask import Flask
 
 from tests.conftest import EMAILS, World, login
+from tests.helpers import coordinator_scope, spaced_text
 from tracker.access import Scope
-from tracker.extensions import db, graph
-from tracker.models import User
+from tracker.extensions import graph
 from tracker.services import activities, coaching, groups, roles, transfers
 from tracker.services import timeline as timeline_service
 from tracker.services.pseudonyms import pseudonym
 from tracker.services.terms import term_of, terms_between
 
 
-def visible_text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 def term_section(page: str, key: str) -> str:
     """The visible text of one term's panel (``key`` like ``2024-autumn``)."""
     match = re.search(rf'<section class="panel term" id="term-{key}".*?</section>', page, re.S)
     assert match, f"no section for term {key}"
-    return visible_text(match.group(0))
+    return spaced_text(match.group(0))
 
 
 def figures(section: str) -> dict[str, int]:
@@ -58,8 +53,7 @@ def figures(section: str) -> dict[str, int]:
 @pytest.fixture
 def scope(app: Flask, world: World) -> Iterator[Scope]:
     with app.app_context():
-        user = db.session.get(User, world.users["coordinatorA"])
-        yield Scope(user, world.networks["A"]["uid"], "coordinator")
+        yield coordinator_scope(world)
 
 
 def seed_year(world: World, scope: Scope) -> dict[str, Any]:
@@ -133,7 +127,7 @@ def test_every_term_from_the_start_to_today_newest_first(app, client, world, sco
     expected = [t.key for t in reversed(terms_between("2024-09-01", dt.date.today()))]
     assert keys == expected
     assert keys[-1] == "2024-autumn" and keys[0] == term_of(dt.date.today()).key
-    assert "Autumn 2024 (2024/25)" in visible_text(page)
+    assert "Autumn 2024 (2024/25)" in spaced_text(page)
     assert "Nothing recorded this term." in term_section(page, "2024-autumn")
 
 
@@ -323,4 +317,4 @@ def test_network_starting_later_has_no_terms_yet(app, client, world, scope):
     login(client, EMAILS["coordinatorA"])
     page = client.get(f"/networks/{network['uid']}/timeline/").get_data(as_text=True)
     assert 'class="panel term"' not in page
-    assert f"The network starts on {later}: there is no term to show yet." in visible_text(page)
+    assert f"The network starts on {later}: there is no term to show yet." in spaced_text(page)

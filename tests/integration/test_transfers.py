@@ -10,61 +10,28 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from tests.conftest import EMAILS, World, login, stores_state
-from tracker.access import Scope
-from tracker.extensions import db, graph
-from tracker.graph.queries import maintenance
-from tracker.models import AuditEntry, User
+from tests.helpers import (
+    audit_rows,
+    coordinator_scope,
+    field_error,
+    links,
+    nodes,
+    refused,
+    visible_text,
+)
 from tracker.services import schools as school_service
 from tracker.services.pseudonyms import pseudonym
 from tracker.services.transfers import transfer_table
 
 
-def field_error(page: str, field: str) -> str:
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    assert match, f"no error shown next to {field}"
-    return html.unescape(match.group(1)).strip()
-
-
-def visible_text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
-
-
 def practices(app: Flask) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_NODES)
-    return [row["props"] for row in rows if "Practice" in row["labels"]]
-
-
-def links(app: Flask, kind: str) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = graph.store.run(maintenance.DUMP_RELATIONSHIPS)
-    return [row for row in rows if row["type"] == kind]
-
-
-def audit_rows(app: Flask, object_uid: str) -> list[AuditEntry]:
-    with app.app_context():
-        rows = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.object_uid == object_uid).order_by(AuditEntry.id)
-        ).all()
-        db.session.expunge_all()
-        return list(rows)
+    return nodes(app, "Practice")
 
 
 def base(world: World, key: str = "A") -> str:
     return f"/networks/{world.networks[key]['uid']}/transfers"
-
-
-def refused(
-    app: Flask, client: FlaskClient, url: str, data: dict[str, Any], status: int = 422
-) -> str:
-    before = stores_state(app)
-    response = client.post(url, data=data)
-    assert response.status_code == status
-    assert stores_state(app) == before
-    return response.get_data(as_text=True)
 
 
 def practice_form(world: World, key: str = "A", **changes: Any) -> dict[str, Any]:
@@ -106,8 +73,7 @@ def adopt(
 
 def add_school(app: Flask, world: World, name: str, urn: str) -> str:
     with app.app_context():
-        user = db.session.get(User, world.users["coordinatorA"])
-        scope = Scope(user, world.networks["A"]["uid"], "coordinator")
+        scope = coordinator_scope(world)
         return school_service.add(
             scope, {"name": name, "urn": urn, "phase": "secondary", "joined": "2024-09-01"}
         )["uid"]
@@ -438,8 +404,7 @@ def test_transfer_table_counts_practices_and_furthest_stage(app, client, world):
     with app.app_context():
         from tracker.services import transfers as transfer_service
 
-        user = db.session.get(User, world.users["coordinatorA"])
-        listed = transfer_service.listing(Scope(user, world.networks["A"]["uid"], "coordinator"))
+        listed = transfer_service.listing(coordinator_scope(world))
     cells = transfer_table(listed)["cells"]
     assert cells == {
         (a0, a1): {"count": 2, "stage": "embedded"},

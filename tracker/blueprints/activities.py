@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from tracker import access
-from tracker.extensions import db
-from tracker.forms import attach_errors, iso, with_dates
+from tracker.blueprints.common import confirm_page, confirmed, form_status, submit, today_field
+from tracker.forms import iso, with_dates
 from tracker.forms.activities import ActivityForm, attendee_groups
-from tracker.services import Invalid, Stale, new_uid, today, vocab
 from tracker.services import activities as activity_service
 from tracker.services import networks as network_service
+from tracker.services import new_uid, vocab
 
 bp = Blueprint("activities", __name__, url_prefix="/networks/<network_uid>/activities")
 
@@ -29,12 +29,6 @@ def _data(form: ActivityForm) -> dict:
     }
 
 
-def _status(form, stale=None) -> int:  # type: ignore[no-untyped-def]
-    if stale is not None:
-        return 409
-    return 422 if (form.errors or form.form_errors) else 200
-
-
 def _render_form(network, form, activity=None, stale=None):  # type: ignore[no-untyped-def]
     return render_template(
         "activities/form.html",
@@ -45,7 +39,7 @@ def _render_form(network, form, activity=None, stale=None):  # type: ignore[no-u
         stale=stale,
         groups=attendee_groups(g.scope, form.attendees.data),
         levels=vocab.LEVELS,
-    ), _status(form, stale)
+    ), form_status(form, stale)
 
 
 @bp.get("/")
@@ -75,19 +69,15 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.uid.data = new_uid()
         form.kind.data = request.args.get("kind") or "learning_forum"
-        form.date.data = with_dates({"d": today()}, "d")["d"]
+        form.date.data = today_field()
     form.prepare(g.scope)
-    if form.validate_on_submit():
-        try:
-            activity = activity_service.add(g.scope, _data(form), uid=form.uid.data)
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            flash(f"{activity['title']} on {activity['date']} recorded.", "success")
-            return redirect(
-                url_for("activities.show", network_uid=network_uid, activity_uid=activity["uid"])
-            )
+    done = submit(form, lambda: activity_service.add(g.scope, _data(form), uid=form.uid.data))
+    if done.saved:
+        activity = done.value
+        flash(f"{activity['title']} on {activity['date']} recorded.", "success")
+        return redirect(
+            url_for("activities.show", network_uid=network_uid, activity_uid=activity["uid"])
+        )
     return _render_form(network, form)
 
 
@@ -126,22 +116,19 @@ def edit(network_uid: str, activity_uid: str):  # type: ignore[no-untyped-def]
         )
     form = ActivityForm(data=initial)
     form.prepare(g.scope)
-    stale = None
-    if form.validate_on_submit():
-        try:
-            activity_service.update(g.scope, activity_uid, int(form.version.data or 0), _data(form))
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Activity saved.", "success")
-            return redirect(
-                url_for("activities.show", network_uid=network_uid, activity_uid=activity_uid)
-            )
-    return _render_form(network, form, activity, stale)
+    done = submit(
+        form,
+        lambda: activity_service.update(
+            g.scope, activity_uid, int(form.version.data or 0), _data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Activity saved.", "success")
+        return redirect(
+            url_for("activities.show", network_uid=network_uid, activity_uid=activity_uid)
+        )
+    return _render_form(network, form, activity, done.stale)
 
 
 @bp.route("/<activity_uid>/delete", methods=["GET", "POST"])
@@ -149,14 +136,10 @@ def edit(network_uid: str, activity_uid: str):  # type: ignore[no-untyped-def]
 def delete(network_uid: str, activity_uid: str):  # type: ignore[no-untyped-def]
     network = network_service.get(network_uid)
     activity = activity_service.get(g.scope, activity_uid)
-    if request.method == "POST" and request.form.get("confirm") == "yes":
+    if confirmed():
         activity_service.delete(g.scope, activity_uid)
         flash(f"{activity['title']} on {activity['date']} deleted.", "success")
         return redirect(url_for("activities.index", network_uid=network_uid))
-    if request.method == "POST":
-        return redirect(
-            url_for("activities.delete", network_uid=network_uid, activity_uid=activity_uid)
-        )
     attendees = len(activity["attendees"])
     consequences = [
         f"{activity['title']} on {activity['date']} and its record of "
@@ -165,14 +148,12 @@ def delete(network_uid: str, activity_uid: str):  # type: ignore[no-untyped-def]
     ]
     if activity["decision"]:
         consequences.append("The decision recorded with it will be removed too.")
-    return render_template(
-        "confirm_delete.html",
+    return confirm_page(
+        f"“{activity['title']}”",
+        consequences,
+        url_for("activities.delete", network_uid=network_uid, activity_uid=activity_uid),
+        url_for("activities.show", network_uid=network_uid, activity_uid=activity_uid),
         network=network,
-        scope=g.scope,
-        what=f"“{activity['title']}”",
-        consequences=consequences,
-        action_url=url_for("activities.delete", network_uid=network_uid, activity_uid=activity_uid),
-        cancel_url=url_for("activities.show", network_uid=network_uid, activity_uid=activity_uid),
         end_url=None,
         can_end=False,
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from tracker import access
+from tracker.blueprints.common import confirm_page, confirmed, form_status, submit, today_field
 from tracker.extensions import db
-from tracker.forms import attach_errors, iso, with_dates
+from tracker.forms import iso, with_dates
 from tracker.forms.coaching import (
     PRACTICE_LIST,
     EndPairForm,
@@ -16,23 +17,13 @@ from tracker.forms.coaching import (
     TrainingForm,
 )
 from tracker.graph.store import NotFound
-from tracker.services import Invalid, Stale, new_uid, today
+from tracker.services import Invalid, Stale, new_uid
 from tracker.services import coaching as coaching_service
 from tracker.services import networks as network_service
 
 bp = Blueprint("coaching", __name__, url_prefix="/networks/<network_uid>/coaching")
 
 KINDS = {"across": "across schools", "within": "within a school"}
-
-
-def _status(form, stale=None) -> int:  # type: ignore[no-untyped-def]
-    if stale is not None:
-        return 409
-    return 422 if (form.errors or form.form_errors) else 200
-
-
-def _today() -> dict:
-    return with_dates({"d": today()}, "d")
 
 
 def _pair_data(form: PairForm) -> dict:
@@ -75,7 +66,7 @@ def _render_pair_form(network, form, pair=None, stale=None):  # type: ignore[no-
         stale=stale,
         practices=coaching_service.practices(g.scope),
         practice_list=PRACTICE_LIST,
-    ), _status(form, stale)
+    ), form_status(form, stale)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -85,19 +76,16 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
     form = PairForm()
     if request.method == "GET":
         form.uid.data = new_uid()
-        form.started.data = _today()["d"]
+        form.started.data = today_field()
         form.practice.data = request.args.get("practice", "")
     form.prepare(g.scope)
-    if form.validate_on_submit():
-        try:
-            pair = coaching_service.add_pair(g.scope, _pair_data(form), uid=form.uid.data)
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            names = " and ".join(p["name"] for p in pair["people"])
-            flash(f"Pair {names} added.", "success")
-            return redirect(_pair_page(network_uid, pair["uid"]))
+    done = submit(
+        form, lambda: coaching_service.add_pair(g.scope, _pair_data(form), uid=form.uid.data)
+    )
+    if done.saved:
+        names = " and ".join(p["name"] for p in done.value["people"])
+        flash(f"Pair {names} added.", "success")
+        return redirect(_pair_page(network_uid, done.value["uid"]))
     return _render_pair_form(network, form)
 
 
@@ -119,10 +107,10 @@ def _show(
     network = network_service.get(network_uid)
     pair = coaching_service.get_pair(g.scope, pair_uid)
     if session_form is None:
-        session_form = SessionForm(formdata=None, data={"date": _today()["d"]})
+        session_form = SessionForm(formdata=None, data={"date": today_field()})
     if end_form is None:
         end_form = EndPairForm(
-            formdata=None, data={"ended": _today()["d"], "version": pair["version"]}
+            formdata=None, data={"ended": today_field(), "version": pair["version"]}
         )
     return render_template(
         "coaching/show.html",
@@ -148,22 +136,17 @@ def edit(network_uid: str, pair_uid: str):  # type: ignore[no-untyped-def]
         )
     form = PairForm(data=initial)
     form.prepare(g.scope)
-    stale = None
-    if form.validate_on_submit():
-        try:
-            coaching_service.update_pair(
-                g.scope, pair_uid, int(form.version.data or 0), _pair_data(form)
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Pair saved.", "success")
-            return redirect(_pair_page(network_uid, pair_uid))
-    return _render_pair_form(network, form, pair, stale)
+    done = submit(
+        form,
+        lambda: coaching_service.update_pair(
+            g.scope, pair_uid, int(form.version.data or 0), _pair_data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Pair saved.", "success")
+        return redirect(_pair_page(network_uid, pair_uid))
+    return _render_pair_form(network, form, pair, done.stale)
 
 
 @bp.post("/<pair_uid>/sessions")
@@ -171,26 +154,22 @@ def edit(network_uid: str, pair_uid: str):  # type: ignore[no-untyped-def]
 def log_session(network_uid: str, pair_uid: str):  # type: ignore[no-untyped-def]
     coaching_service.get_pair(g.scope, pair_uid)
     form = SessionForm()
-    if form.validate_on_submit():
-        day = iso(form.date.data)
-        try:
-            _, added = coaching_service.log_session(g.scope, pair_uid, day)
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale:
-            form.form_errors.append(
-                "The pair kept changing while the session was being logged. Nothing was saved; "
-                "try again."
-            )
-            return _show(network_uid, pair_uid, session_form=form, status=409)
+    done = submit(
+        form,
+        lambda: coaching_service.log_session(g.scope, pair_uid, iso(form.date.data)),
+        stale_message=(
+            "The pair kept changing while the session was being logged. Nothing was saved; "
+            "try again."
+        ),
+    )
+    if done.saved:
+        day, (_, added) = iso(form.date.data), done.value
+        if added:
+            flash(f"Session on {day} logged.", "success")
         else:
-            if added:
-                flash(f"Session on {day} logged.", "success")
-            else:
-                flash(f"A session on {day} was already logged; nothing changed.", "info")
-            return redirect(_pair_page(network_uid, pair_uid))
-    return _show(network_uid, pair_uid, session_form=form, status=422)
+            flash(f"A session on {day} was already logged; nothing changed.", "info")
+        return redirect(_pair_page(network_uid, pair_uid))
+    return _show(network_uid, pair_uid, session_form=form, status=done.status)
 
 
 @bp.post("/<pair_uid>/sessions/remove")
@@ -198,7 +177,7 @@ def log_session(network_uid: str, pair_uid: str):  # type: ignore[no-untyped-def
 def remove_session(network_uid: str, pair_uid: str):  # type: ignore[no-untyped-def]
     coaching_service.get_pair(g.scope, pair_uid)
     form = RemoveSessionForm()
-    session_form = SessionForm(formdata=None, data={"date": _today()["d"]})
+    session_form = SessionForm(formdata=None, data={"date": today_field()})
     if form.validate_on_submit():
         try:
             _, removed = coaching_service.remove_session(g.scope, pair_uid, form.date.data)
@@ -227,26 +206,20 @@ def remove_session(network_uid: str, pair_uid: str):  # type: ignore[no-untyped-
 def end(network_uid: str, pair_uid: str):  # type: ignore[no-untyped-def]
     coaching_service.get_pair(g.scope, pair_uid)
     form = EndPairForm()
-    if form.validate_on_submit():
-        try:
-            coaching_service.end_pair(
-                g.scope, pair_uid, int(form.version.data or 0), iso(form.ended.data)
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale:
-            form.form_errors.append(
-                "Someone else changed this pair since you opened the page. Nothing was saved; "
-                "check the pair below and try again."
-            )
-            return _show(network_uid, pair_uid, end_form=form, status=409)
-        else:
-            flash(
-                f"Pair recorded as ended on {iso(form.ended.data)}. Its history is kept.", "success"
-            )
-            return redirect(_pair_page(network_uid, pair_uid))
-    return _show(network_uid, pair_uid, end_form=form, status=422)
+    done = submit(
+        form,
+        lambda: coaching_service.end_pair(
+            g.scope, pair_uid, int(form.version.data or 0), iso(form.ended.data)
+        ),
+        stale_message=(
+            "Someone else changed this pair since you opened the page. Nothing was saved; "
+            "check the pair below and try again."
+        ),
+    )
+    if done.saved:
+        flash(f"Pair recorded as ended on {iso(form.ended.data)}. Its history is kept.", "success")
+        return redirect(_pair_page(network_uid, pair_uid))
+    return _show(network_uid, pair_uid, end_form=form, status=done.status)
 
 
 @bp.route("/<pair_uid>/delete", methods=["GET", "POST"])
@@ -255,25 +228,21 @@ def delete(network_uid: str, pair_uid: str):  # type: ignore[no-untyped-def]
     network = network_service.get(network_uid)
     pair = coaching_service.get_pair(g.scope, pair_uid)
     names = " and ".join(p["name"] for p in pair["people"])
-    if request.method == "POST" and request.form.get("confirm") == "yes":
+    if confirmed():
         coaching_service.delete_pair(g.scope, pair_uid)
         flash(f"Pair {names} deleted.", "success")
         return redirect(url_for("coaching.index", network_uid=network_uid))
-    if request.method == "POST":
-        return redirect(url_for("coaching.delete", network_uid=network_uid, pair_uid=pair_uid))
     count = pair["session_count"]
-    return render_template(
-        "confirm_delete.html",
-        network=network,
-        scope=g.scope,
-        what=f"the pair {names}",
-        consequences=[
+    return confirm_page(
+        f"the pair {names}",
+        [
             f"The pair coaching {pair['practice']} since {pair['started']} and its "
             f"{count} logged session{'' if count == 1 else 's'} will be removed.",
             "Training records (who trained whom) are kept: they are separate.",
         ],
-        action_url=url_for("coaching.delete", network_uid=network_uid, pair_uid=pair_uid),
-        cancel_url=_pair_page(network_uid, pair_uid),
+        url_for("coaching.delete", network_uid=network_uid, pair_uid=pair_uid),
+        _pair_page(network_uid, pair_uid),
+        network=network,
         end_url=(_pair_page(network_uid, pair_uid) + "#end") if pair["ended"] is None else None,
     )
 
@@ -288,43 +257,42 @@ def create_training(network_uid: str):  # type: ignore[no-untyped-def]
     form = TrainingForm()
     if request.method == "GET":
         form.uid.data = new_uid()
-        form.date.data = _today()["d"]
+        form.date.data = today_field()
         form.practice.data = request.args.get("practice", "")
         form.trainer_uid.data = request.args.get("trainer", "")
     form.prepare(g.scope)
-    if form.validate_on_submit():
-        try:
-            training = coaching_service.add_training(
-                g.scope,
-                {
-                    "trainer_uid": form.trainer_uid.data,
-                    "trainee_uid": form.trainee_uid.data,
-                    "practice": form.practice.data,
-                    "date": iso(form.date.data),
-                },
-                uid=form.uid.data,
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            flash(
-                f"{training['trainer']['name']} trained {training['trainee']['name']} "
-                f"in {training['practice']}.",
-                "success",
-            )
-            if request.form.get("another"):
-                return redirect(
-                    url_for(
-                        "coaching.create_training",
-                        network_uid=network_uid,
-                        practice=training["practice"],
-                        trainer=training["trainer_uid"],
-                    )
-                )
+    done = submit(
+        form,
+        lambda: coaching_service.add_training(
+            g.scope,
+            {
+                "trainer_uid": form.trainer_uid.data,
+                "trainee_uid": form.trainee_uid.data,
+                "practice": form.practice.data,
+                "date": iso(form.date.data),
+            },
+            uid=form.uid.data,
+        ),
+    )
+    if done.saved:
+        training = done.value
+        flash(
+            f"{training['trainer']['name']} trained {training['trainee']['name']} "
+            f"in {training['practice']}.",
+            "success",
+        )
+        if request.form.get("another"):
             return redirect(
-                url_for("coaching.cascade", network_uid=network_uid, practice=training["practice"])
+                url_for(
+                    "coaching.create_training",
+                    network_uid=network_uid,
+                    practice=training["practice"],
+                    trainer=training["trainer_uid"],
+                )
             )
+        return redirect(
+            url_for("coaching.cascade", network_uid=network_uid, practice=training["practice"])
+        )
     return render_template(
         "coaching/training_form.html",
         network=network,
@@ -332,7 +300,7 @@ def create_training(network_uid: str):  # type: ignore[no-untyped-def]
         form=form,
         practices=coaching_service.practices(g.scope),
         practice_list=PRACTICE_LIST,
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/training/<training_uid>/delete", methods=["GET", "POST"])
@@ -344,29 +312,21 @@ def delete_training(network_uid: str, training_uid: str):  # type: ignore[no-unt
     cascade_url = url_for(
         "coaching.cascade", network_uid=network_uid, practice=training["practice"]
     )
-    if request.method == "POST" and request.form.get("confirm") == "yes":
+    if confirmed():
         coaching_service.delete_training(g.scope, training_uid)
         flash(f"Training record “{what}” deleted.", "success")
         return redirect(cascade_url)
-    if request.method == "POST":
-        return redirect(
-            url_for("coaching.delete_training", network_uid=network_uid, training_uid=training_uid)
-        )
-    return render_template(
-        "confirm_delete.html",
-        network=network,
-        scope=g.scope,
-        what=f"the training record “{what}”",
-        consequences=[
+    return confirm_page(
+        f"the training record “{what}”",
+        [
             f"The record that {what} in {training['practice']} on {training['date']} "
             "will be removed.",
             f"The {training['practice']} cascade will be drawn without it: anyone trained "
             "only through this record moves up to start a branch of their own.",
         ],
-        action_url=url_for(
-            "coaching.delete_training", network_uid=network_uid, training_uid=training_uid
-        ),
-        cancel_url=cascade_url,
+        url_for("coaching.delete_training", network_uid=network_uid, training_uid=training_uid),
+        cascade_url,
+        network=network,
         end_url=None,
         can_end=False,
     )

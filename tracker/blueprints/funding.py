@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from tracker import access
-from tracker.extensions import db
-from tracker.forms import attach_errors, iso, with_dates
+from tracker.blueprints.common import confirm_page, confirmed, form_status, submit, today_field
+from tracker.forms import iso, with_dates
 from tracker.forms.funding import EndFundingForm, FundingForm
-from tracker.services import Invalid, Stale, new_uid, today
 from tracker.services import funding as funding_service
 from tracker.services import networks as network_service
+from tracker.services import new_uid, today
 
 bp = Blueprint("funding", __name__, url_prefix="/networks/<network_uid>/funding")
 
@@ -21,12 +21,6 @@ def _data(form: FundingForm) -> dict:
         "started": iso(form.started.data),
         "ended": iso(form.ended.data),
     }
-
-
-def _status(form, stale=None) -> int:  # type: ignore[no-untyped-def]
-    if stale is not None:
-        return 409
-    return 422 if (form.errors or form.form_errors) else 200
 
 
 def _index(network_uid: str, *, end_forms: dict | None = None, status: int = 200):  # type: ignore[no-untyped-def]
@@ -64,19 +58,14 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
     form = FundingForm()
     if request.method == "GET":
         form.uid.data = new_uid()
-        form.started.data = with_dates({"d": today()}, "d")["d"]
-    if form.validate_on_submit():
-        try:
-            period = funding_service.add(g.scope, _data(form), uid=form.uid.data)
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            flash(f"Funding from {period['source']} added.", "success")
-            return redirect(url_for("funding.index", network_uid=network_uid))
+        form.started.data = today_field()
+    done = submit(form, lambda: funding_service.add(g.scope, _data(form), uid=form.uid.data))
+    if done.saved:
+        flash(f"Funding from {done.value['source']} added.", "success")
+        return redirect(url_for("funding.index", network_uid=network_uid))
     return render_template(
         "funding/form.html", form=form, network=network, period=None, scope=g.scope
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/<period_uid>/edit", methods=["GET", "POST"])
@@ -87,22 +76,24 @@ def edit(network_uid: str, period_uid: str):  # type: ignore[no-untyped-def]
     form = FundingForm(
         data=with_dates(period, "started", "ended") if request.method == "GET" else None
     )
-    stale = None
-    if form.validate_on_submit():
-        try:
-            funding_service.update(g.scope, period_uid, int(form.version.data or 0), _data(form))
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Funding period saved.", "success")
-            return redirect(url_for("funding.index", network_uid=network_uid))
+    done = submit(
+        form,
+        lambda: funding_service.update(
+            g.scope, period_uid, int(form.version.data or 0), _data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Funding period saved.", "success")
+        return redirect(url_for("funding.index", network_uid=network_uid))
     return render_template(
-        "funding/form.html", form=form, network=network, period=period, stale=stale, scope=g.scope
-    ), _status(form, stale)
+        "funding/form.html",
+        form=form,
+        network=network,
+        period=period,
+        stale=done.stale,
+        scope=g.scope,
+    ), form_status(form, done.stale)
 
 
 @bp.post("/<period_uid>/end")
@@ -110,24 +101,20 @@ def edit(network_uid: str, period_uid: str):  # type: ignore[no-untyped-def]
 def end(network_uid: str, period_uid: str):  # type: ignore[no-untyped-def]
     funding_service.get(g.scope, period_uid)
     form = EndFundingForm(prefix=f"end-{period_uid}")
-    if form.validate_on_submit():
-        try:
-            funding_service.end(
-                g.scope, period_uid, int(form.version.data or 0), iso(form.ended.data)
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale:
-            form.form_errors.append(
-                "Someone else changed this funding period since you opened the page. "
-                "Nothing was saved; check the period below and try again."
-            )
-            return _index(network_uid, end_forms={period_uid: form}, status=409)
-        else:
-            flash(f"Funding recorded as ended on {iso(form.ended.data)}.", "success")
-            return redirect(url_for("funding.index", network_uid=network_uid))
-    return _index(network_uid, end_forms={period_uid: form}, status=422)
+    done = submit(
+        form,
+        lambda: funding_service.end(
+            g.scope, period_uid, int(form.version.data or 0), iso(form.ended.data)
+        ),
+        stale_message=(
+            "Someone else changed this funding period since you opened the page. "
+            "Nothing was saved; check the period below and try again."
+        ),
+    )
+    if done.saved:
+        flash(f"Funding recorded as ended on {iso(form.ended.data)}.", "success")
+        return redirect(url_for("funding.index", network_uid=network_uid))
+    return _index(network_uid, end_forms={period_uid: form}, status=done.status)
 
 
 @bp.route("/<period_uid>/delete", methods=["GET", "POST"])
@@ -135,24 +122,20 @@ def end(network_uid: str, period_uid: str):  # type: ignore[no-untyped-def]
 def delete(network_uid: str, period_uid: str):  # type: ignore[no-untyped-def]
     network = network_service.get(network_uid)
     period = funding_service.get(g.scope, period_uid)
-    if request.method == "POST" and request.form.get("confirm") == "yes":
+    if confirmed():
         funding_service.delete(g.scope, period_uid)
         flash(f"Funding period from {period['source']} deleted.", "success")
         return redirect(url_for("funding.index", network_uid=network_uid))
-    if request.method == "POST":
-        return redirect(url_for("funding.delete", network_uid=network_uid, period_uid=period_uid))
-    return render_template(
-        "confirm_delete.html",
-        network=network,
-        scope=g.scope,
-        what=f"the funding period from {period['source']}",
-        consequences=[
+    return confirm_page(
+        f"the funding period from {period['source']}",
+        [
             f"{period['source']}, from {period['started']}"
             + (f" to {period['ended']}" if period["ended"] else " (still running)")
             + ", will no longer appear in the network's records.",
         ],
-        action_url=url_for("funding.delete", network_uid=network_uid, period_uid=period_uid),
-        cancel_url=url_for("funding.index", network_uid=network_uid),
+        url_for("funding.delete", network_uid=network_uid, period_uid=period_uid),
+        url_for("funding.index", network_uid=network_uid),
+        network=network,
         end_url=(
             url_for("funding.index", network_uid=network_uid) + f"#end-{period_uid}"
             if period["ended"] is None

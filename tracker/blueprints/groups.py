@@ -7,8 +7,14 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from tracker import access
-from tracker.extensions import db
-from tracker.forms import attach_errors, iso, with_dates
+from tracker.blueprints.common import (
+    confirm_page,
+    confirmed,
+    form_status,
+    submit,
+    today_field,
+)
+from tracker.forms import iso, with_dates
 from tracker.forms.groups import (
     EndGroupForm,
     EndMemberForm,
@@ -18,26 +24,11 @@ from tracker.forms.groups import (
     SessionForm,
 )
 from tracker.forms.pickers import person_choices
-from tracker.services import Invalid, Stale, new_uid, today
+from tracker.services import Stale, new_uid, today
 from tracker.services import groups as group_service
 from tracker.services import networks as network_service
 
 bp = Blueprint("groups", __name__, url_prefix="/networks/<network_uid>/groups")
-
-
-def _status(form: Any, stale: Stale | None = None) -> int:
-    if stale is not None:
-        return 409
-    return 422 if (form.errors or form.form_errors) else 200
-
-
-def _renamed(error: Invalid, names: dict[str, str]) -> Invalid:
-    """The service's field names mapped onto this form's fields."""
-    return Invalid({names.get(key, key): message for key, message in error.errors.items()})
-
-
-def _today() -> Any:
-    return with_dates({"d": today()}, "d")["d"]
 
 
 # -- groups -----------------------------------------------------------------------------------
@@ -85,19 +76,16 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
     form.priority.choices = _priority_choices(network, None)
     if request.method == "GET":
         form.uid.data = new_uid()
-        form.started.data = _today()
-    if form.validate_on_submit():
-        try:
-            group = group_service.create(g.scope, _group_data(form), uid=form.uid.data)
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            flash("Enquiry group added. Add its members next.", "success")
-            return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group["uid"]))
+        form.started.data = today_field()
+    done = submit(form, lambda: group_service.create(g.scope, _group_data(form), uid=form.uid.data))
+    if done.saved:
+        flash("Enquiry group added. Add its members next.", "success")
+        return redirect(
+            url_for("groups.show", network_uid=network_uid, group_uid=done.value["uid"])
+        )
     return render_template(
         "groups/form.html", form=form, network=network, group=None, scope=g.scope
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.get("/<group_uid>")
@@ -119,11 +107,11 @@ def _show(
     network = network_service.get(network_uid)
     group = group_service.detail(g.scope, group_uid)
     if g.scope.can_write and member_form is None:
-        member_form = MemberForm(data={"uid": new_uid(), "role": "member", "start": _today()})
+        member_form = MemberForm(data={"uid": new_uid(), "role": "member", "start": today_field()})
     if member_form is not None:
         member_form.person_uid.choices = person_choices(g.scope)
     if g.scope.can_write and end_member_form is None:
-        end_member_form = EndMemberForm(data={"left": _today()})
+        end_member_form = EndMemberForm(data={"left": today_field()})
     if end_member_form is not None:
         end_member_form.membership_uid.choices = [
             (m["uid"], f"{m['person']['name']} ({m['role']} since {m['from']})")
@@ -141,7 +129,7 @@ def _show(
         kinds=group_service.OUTCOME_KINDS,
         member_form=member_form,
         end_member_form=end_member_form,
-        end_form=end_form or EndGroupForm(data={"ended": _today()}),
+        end_form=end_form or EndGroupForm(data={"ended": today_field()}),
         today=today(),
     ), status
 
@@ -158,22 +146,19 @@ def edit(network_uid: str, group_uid: str):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.priority.data = group.get("priority") or ""
         form.origin.data = group.get("origin") or ""
-    stale = None
-    if form.validate_on_submit():
-        try:
-            group_service.update(g.scope, group_uid, int(form.version.data or 0), _group_data(form))
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Group saved.", "success")
-            return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
+    done = submit(
+        form,
+        lambda: group_service.update(
+            g.scope, group_uid, int(form.version.data or 0), _group_data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Group saved.", "success")
+        return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
     return render_template(
-        "groups/form.html", form=form, network=network, group=group, stale=stale, scope=g.scope
-    ), _status(form, stale)
+        "groups/form.html", form=form, network=network, group=group, stale=done.stale, scope=g.scope
+    ), form_status(form, done.stale)
 
 
 @bp.post("/<group_uid>/end")
@@ -181,49 +166,23 @@ def edit(network_uid: str, group_uid: str):  # type: ignore[no-untyped-def]
 def end(network_uid: str, group_uid: str):  # type: ignore[no-untyped-def]
     group_service.get(g.scope, group_uid)
     form = EndGroupForm()
-    if form.validate_on_submit():
-        try:
-            group_service.end(g.scope, group_uid, iso(form.ended.data))
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            flash(f"Group ended on {iso(form.ended.data)}. Its record is kept.", "success")
-            return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
+    if submit(form, lambda: group_service.end(g.scope, group_uid, iso(form.ended.data))).saved:
+        flash(f"Group ended on {iso(form.ended.data)}. Its record is kept.", "success")
+        return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
     return _show(network_uid, group_uid, end_form=form, status=422)
-
-
-def _confirm(
-    what: str, consequences: list[str], action_url: str, cancel_url: str, **extra: Any
-) -> str:
-    """The shared confirmation page; deleting happens only on its POST with ``confirm=yes``."""
-    return render_template(
-        "confirm_delete.html",
-        network=network_service.get(g.scope.network_uid),
-        scope=g.scope,
-        what=what,
-        consequences=consequences,
-        action_url=action_url,
-        cancel_url=cancel_url,
-        **extra,
-    )
-
-
-def _confirmed() -> bool:
-    return request.form.get("confirm") == "yes"
 
 
 @bp.route("/<group_uid>/delete", methods=["GET", "POST"])
 @access.in_network(*access.WRITERS)
 def delete(network_uid: str, group_uid: str):  # type: ignore[no-untyped-def]
     group = group_service.detail(g.scope, group_uid)
-    if request.method == "POST" and _confirmed():
+    if confirmed():
         group_service.delete(g.scope, group_uid)
         flash("Enquiry group deleted. The history log keeps a copy of what it held.", "success")
         return redirect(url_for("groups.index", network_uid=network_uid))
     sessions, outcomes = len(group["sessions"]), len(group["outcomes"])
     members = len(group["current_members"]) + len(group["former_members"])
-    page = _confirm(
+    return confirm_page(
         "this enquiry group",
         [
             f"“{group['question']}”",
@@ -239,8 +198,8 @@ def delete(network_uid: str, group_uid: str):  # type: ignore[no-untyped-def]
             if group["ended"] is None
             else None
         ),
+        redirect_post=False,
     )
-    return page, (400 if request.method == "POST" else 200)
 
 
 # -- members ----------------------------------------------------------------------------------
@@ -252,24 +211,23 @@ def add_member(network_uid: str, group_uid: str):  # type: ignore[no-untyped-def
     group_service.get(g.scope, group_uid)
     form = MemberForm()
     form.person_uid.choices = person_choices(g.scope)
-    if form.validate_on_submit():
-        try:
-            group_service.add_member(
-                g.scope,
-                group_uid,
-                {
-                    "person_uid": form.person_uid.data,
-                    "role": form.role.data,
-                    "from": iso(form.start.data),
-                },
-                membership_uid=form.uid.data,
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, _renamed(exc, {"from": "start"}))
-        else:
-            flash("Member added.", "success")
-            return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
+    done = submit(
+        form,
+        lambda: group_service.add_member(
+            g.scope,
+            group_uid,
+            {
+                "person_uid": form.person_uid.data,
+                "role": form.role.data,
+                "from": iso(form.start.data),
+            },
+            membership_uid=form.uid.data,
+        ),
+        names={"from": "start"},
+    )
+    if done.saved:
+        flash("Member added.", "success")
+        return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
     return _show(network_uid, group_uid, member_form=form, status=422)
 
 
@@ -278,17 +236,16 @@ def add_member(network_uid: str, group_uid: str):  # type: ignore[no-untyped-def
 def end_member(network_uid: str, group_uid: str):  # type: ignore[no-untyped-def]
     group_service.get(g.scope, group_uid)
     form = EndMemberForm()
-    if form.validate_on_submit():
-        try:
-            group_service.end_member(
-                g.scope, group_uid, form.membership_uid.data or "", iso(form.left.data)
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, _renamed(exc, {"to": "left"}))
-        else:
-            flash(f"Recorded as leaving the group on {iso(form.left.data)}.", "success")
-            return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
+    done = submit(
+        form,
+        lambda: group_service.end_member(
+            g.scope, group_uid, form.membership_uid.data or "", iso(form.left.data)
+        ),
+        names={"to": "left"},
+    )
+    if done.saved:
+        flash(f"Recorded as leaving the group on {iso(form.left.data)}.", "success")
+        return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
     return _show(network_uid, group_uid, end_member_form=form, status=422)
 
 
@@ -328,7 +285,7 @@ def _session_page(
         stale=stale,
         member_groups=members,
         guest_groups=guests,
-    ), _status(form, stale)
+    ), form_status(form, stale)
 
 
 @bp.route("/<group_uid>/sessions/new", methods=["GET", "POST"])
@@ -339,23 +296,21 @@ def add_session(network_uid: str, group_uid: str):  # type: ignore[no-untyped-de
     form = SessionForm()
     if request.method == "GET":
         form.uid.data = new_uid()
-        form.date.data = _today()
-    if form.validate_on_submit():
-        try:
-            session = group_service.add_session(
-                g.scope, group_uid, _session_data(form), session_uid=form.uid.data
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            count = len(session["attendees"])
-            flash(
-                f"Session on {session['date']} recorded with {count} "
-                f"attendee{'s' if count != 1 else ''}.",
-                "success",
-            )
-            return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
+        form.date.data = today_field()
+    done = submit(
+        form,
+        lambda: group_service.add_session(
+            g.scope, group_uid, _session_data(form), session_uid=form.uid.data
+        ),
+    )
+    if done.saved:
+        session, count = done.value, len(done.value["attendees"])
+        flash(
+            f"Session on {session['date']} recorded with {count} "
+            f"attendee{'s' if count != 1 else ''}.",
+            "success",
+        )
+        return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
     return _session_page(network, group, form, None)
 
 
@@ -370,22 +325,17 @@ def edit_session(network_uid: str, group_uid: str, session_uid: str):  # type: i
         form.present.data, form.guests.data = group_service.split_attendance(
             g.scope, group_uid, session
         )
-    stale = None
-    if form.validate_on_submit():
-        try:
-            group_service.update_session(
-                g.scope, group_uid, session_uid, int(form.version.data or 0), _session_data(form)
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Session saved.", "success")
-            return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
-    return _session_page(network, group, form, session, stale)
+    done = submit(
+        form,
+        lambda: group_service.update_session(
+            g.scope, group_uid, session_uid, int(form.version.data or 0), _session_data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Session saved.", "success")
+        return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
+    return _session_page(network, group, form, session, done.stale)
 
 
 @bp.route("/<group_uid>/sessions/<session_uid>/delete", methods=["GET", "POST"])
@@ -393,12 +343,12 @@ def edit_session(network_uid: str, group_uid: str, session_uid: str):  # type: i
 def delete_session(network_uid: str, group_uid: str, session_uid: str):  # type: ignore[no-untyped-def]
     session = group_service.get_session(g.scope, group_uid, session_uid)
     back = url_for("groups.show", network_uid=network_uid, group_uid=group_uid)
-    if request.method == "POST" and _confirmed():
+    if confirmed():
         group_service.delete_session(g.scope, group_uid, session_uid)
         flash(f"Session on {session['date']} deleted.", "success")
         return redirect(back)
     count = len(session["attendees"])
-    page = _confirm(
+    return confirm_page(
         f"the session on {session['date']}",
         [f"Its attendance record ({count} attendee{'s' if count != 1 else ''}) is deleted too."],
         url_for(
@@ -408,9 +358,9 @@ def delete_session(network_uid: str, group_uid: str, session_uid: str):  # type:
             session_uid=session_uid,
         ),
         back,
+        redirect_post=False,
         can_end=False,
     )
-    return page, (400 if request.method == "POST" else 200)
 
 
 # -- outcomes ---------------------------------------------------------------------------------
@@ -432,18 +382,16 @@ def add_outcome(network_uid: str, group_uid: str):  # type: ignore[no-untyped-de
     form = OutcomeForm()
     if request.method == "GET":
         form.uid.data = new_uid()
-        form.date.data = _today()
-    if form.validate_on_submit():
-        try:
-            group_service.add_outcome(
-                g.scope, group_uid, _outcome_data(form), outcome_uid=form.uid.data
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            flash("Outcome recorded.", "success")
-            return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
+        form.date.data = today_field()
+    done = submit(
+        form,
+        lambda: group_service.add_outcome(
+            g.scope, group_uid, _outcome_data(form), outcome_uid=form.uid.data
+        ),
+    )
+    if done.saved:
+        flash("Outcome recorded.", "success")
+        return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
     return render_template(
         "groups/outcome_form.html",
         network=network,
@@ -451,7 +399,7 @@ def add_outcome(network_uid: str, group_uid: str):  # type: ignore[no-untyped-de
         group=group,
         outcome=None,
         form=form,
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/<group_uid>/outcomes/<outcome_uid>/edit", methods=["GET", "POST"])
@@ -461,21 +409,16 @@ def edit_outcome(network_uid: str, group_uid: str, outcome_uid: str):  # type: i
     group = group_service.get(g.scope, group_uid)
     outcome = group_service.get_outcome(g.scope, group_uid, outcome_uid)
     form = OutcomeForm(data=with_dates(dict(outcome), "date") if request.method == "GET" else None)
-    stale = None
-    if form.validate_on_submit():
-        try:
-            group_service.update_outcome(
-                g.scope, group_uid, outcome_uid, int(form.version.data or 0), _outcome_data(form)
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Outcome saved.", "success")
-            return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
+    done = submit(
+        form,
+        lambda: group_service.update_outcome(
+            g.scope, group_uid, outcome_uid, int(form.version.data or 0), _outcome_data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Outcome saved.", "success")
+        return redirect(url_for("groups.show", network_uid=network_uid, group_uid=group_uid))
     return render_template(
         "groups/outcome_form.html",
         network=network,
@@ -483,8 +426,8 @@ def edit_outcome(network_uid: str, group_uid: str, outcome_uid: str):  # type: i
         group=group,
         outcome=outcome,
         form=form,
-        stale=stale,
-    ), _status(form, stale)
+        stale=done.stale,
+    ), form_status(form, done.stale)
 
 
 @bp.route("/<group_uid>/outcomes/<outcome_uid>/delete", methods=["GET", "POST"])
@@ -492,12 +435,12 @@ def edit_outcome(network_uid: str, group_uid: str, outcome_uid: str):  # type: i
 def delete_outcome(network_uid: str, group_uid: str, outcome_uid: str):  # type: ignore[no-untyped-def]
     outcome = group_service.get_outcome(g.scope, group_uid, outcome_uid)
     back = url_for("groups.show", network_uid=network_uid, group_uid=group_uid)
-    if request.method == "POST" and _confirmed():
+    if confirmed():
         group_service.delete_outcome(g.scope, group_uid, outcome_uid)
         flash("Outcome deleted.", "success")
         return redirect(back)
     kind = group_service.OUTCOME_KINDS.get(outcome["kind"], outcome["kind"])
-    page = _confirm(
+    return confirm_page(
         "this outcome",
         [f"{kind}, {outcome['date']}: {outcome['description']}"],
         url_for(
@@ -507,6 +450,6 @@ def delete_outcome(network_uid: str, group_uid: str, outcome_uid: str):  # type:
             outcome_uid=outcome_uid,
         ),
         back,
+        redirect_post=False,
         can_end=False,
     )
-    return page, (400 if request.method == "POST" else 200)

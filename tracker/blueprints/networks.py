@@ -4,10 +4,10 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user
 
 from tracker import access
-from tracker.extensions import db
-from tracker.forms import attach_errors, iso, with_dates
+from tracker.blueprints.common import form_status, submit
+from tracker.forms import iso, with_dates
 from tracker.forms.network import NetworkForm
-from tracker.services import Invalid, Stale, audit, new_uid, today
+from tracker.services import audit, new_uid, today
 from tracker.services import networks as network_service
 
 bp = Blueprint("networks", __name__, url_prefix="/networks")
@@ -29,18 +29,14 @@ def create():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.uid.data = new_uid()
         form.started.data = None
-    if form.validate_on_submit():
-        try:
-            network = network_service.create(current_user, _data(form), uid=form.uid.data)
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            flash(f"Network “{network['name']}” created. Add its schools next.", "success")
-            return redirect(url_for("networks.show", network_uid=network["uid"]))
-    return render_template("networks/form.html", form=form, network=None), (
-        422 if form.errors or form.form_errors else 200
+    done = submit(
+        form, lambda: network_service.create(current_user, _data(form), uid=form.uid.data)
     )
+    if done.saved:
+        network = done.value
+        flash(f"Network “{network['name']}” created. Add its schools next.", "success")
+        return redirect(url_for("networks.show", network_uid=network["uid"]))
+    return render_template("networks/form.html", form=form, network=None), form_status(form)
 
 
 @bp.get("/<network_uid>")
@@ -67,25 +63,19 @@ def edit(network_uid: str):  # type: ignore[no-untyped-def]
             {**network, "priorities": "\n".join(network["priorities"] or [])}, "started"
         )
     form = NetworkForm(data=initial)
-    stale = None
-    if form.validate_on_submit():
-        try:
-            network_service.update(
-                current_user, network_uid, int(form.version.data or 0), _data(form)
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Network saved.", "success")
-            return redirect(url_for("networks.show", network_uid=network_uid))
-    failed = bool(form.errors or form.form_errors or stale)
+    done = submit(
+        form,
+        lambda: network_service.update(
+            current_user, network_uid, int(form.version.data or 0), _data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Network saved.", "success")
+        return redirect(url_for("networks.show", network_uid=network_uid))
     return render_template(
-        "networks/form.html", form=form, network=network, stale=stale, scope=g.scope
-    ), 409 if stale else (422 if failed else 200)
+        "networks/form.html", form=form, network=network, stale=done.stale, scope=g.scope
+    ), form_status(form, done.stale)
 
 
 @bp.get("/<network_uid>/history")

@@ -3,11 +3,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from tracker import access
-from tracker.extensions import db
-from tracker.forms import attach_errors, iso, with_dates
+from tracker.blueprints.common import form_status, submit, today_field
+from tracker.forms import iso, with_dates
 from tracker.forms.network import EndForm, MoveForm, PersonForm
-from tracker.services import Invalid, Stale, new_uid, today
 from tracker.services import networks as network_service
+from tracker.services import new_uid, today
 from tracker.services import people as people_service
 from tracker.services import roles as role_service
 from tracker.services import schools as school_service
@@ -33,12 +33,6 @@ def _data(form: PersonForm) -> dict:
         "from": iso(form.start.data),
         "to": iso(form.end.data),
     }
-
-
-def _status(form, stale=None) -> int:  # type: ignore[no-untyped-def]
-    if stale is not None:
-        return 409
-    return 422 if (form.errors or form.form_errors) else 200
 
 
 @bp.get("/")
@@ -80,21 +74,19 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
         form.uid.data = new_uid()
         form.layer.data = "teacher"
         form.school_uid.data = request.args.get("school", "")
-        form.start.data = with_dates({"d": today()}, "d")["d"]
-    if form.validate_on_submit():
-        try:
-            person = people_service.add(g.scope, _data(form), uid=form.uid.data)
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, _renamed(exc, {"from": "start", "to": "end"}))
-        else:
-            flash(f"{person['name']} added.", "success")
-            return redirect(
-                url_for("people.show", network_uid=network_uid, person_uid=person["uid"])
-            )
+        form.start.data = today_field()
+    done = submit(
+        form,
+        lambda: people_service.add(g.scope, _data(form), uid=form.uid.data),
+        names={"from": "start", "to": "end"},
+    )
+    if done.saved:
+        person = done.value
+        flash(f"{person['name']} added.", "success")
+        return redirect(url_for("people.show", network_uid=network_uid, person_uid=person["uid"]))
     return render_template(
         "people/form.html", form=form, network=network, person=None, scope=g.scope
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.get("/<person_uid>")
@@ -138,32 +130,32 @@ def edit(network_uid: str, person_uid: str):  # type: ignore[no-untyped-def]
     form = PersonForm(data=person if request.method == "GET" else None)
     for field in ("school_uid", "start", "end"):
         delattr(form, field)
-    stale = None
-    if form.validate_on_submit():
-        try:
-            people_service.update(
-                g.scope,
-                person_uid,
-                int(form.version.data or 0),
-                {
-                    "name": form.name.data,
-                    "layer": form.layer.data,
-                    "job_title": form.job_title.data,
-                    "promoted": form.promoted.data,
-                },
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Saved.", "success")
-            return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
+    done = submit(
+        form,
+        lambda: people_service.update(
+            g.scope,
+            person_uid,
+            int(form.version.data or 0),
+            {
+                "name": form.name.data,
+                "layer": form.layer.data,
+                "job_title": form.job_title.data,
+                "promoted": form.promoted.data,
+            },
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Saved.", "success")
+        return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
     return render_template(
-        "people/form.html", form=form, network=network, person=person, stale=stale, scope=g.scope
-    ), _status(form, stale)
+        "people/form.html",
+        form=form,
+        network=network,
+        person=person,
+        stale=done.stale,
+        scope=g.scope,
+    ), form_status(form, done.stale)
 
 
 @bp.post("/<person_uid>/end")
@@ -171,15 +163,14 @@ def edit(network_uid: str, person_uid: str):  # type: ignore[no-untyped-def]
 def end(network_uid: str, person_uid: str):  # type: ignore[no-untyped-def]
     form = EndForm()
     people_service.get(g.scope, person_uid)
-    if form.validate_on_submit():
-        try:
-            people_service.end_work(g.scope, person_uid, iso(form.on.data))
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, _renamed(exc, {"to": "on"}))
-        else:
-            flash(f"Recorded as leaving on {iso(form.on.data)}. The history is kept.", "success")
-            return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
+    done = submit(
+        form,
+        lambda: people_service.end_work(g.scope, person_uid, iso(form.on.data)),
+        names={"to": "on"},
+    )
+    if done.saved:
+        flash(f"Recorded as leaving on {iso(form.on.data)}. The history is kept.", "success")
+        return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
     return _show(network_uid, person_uid, end_form=form, status=422)
 
 
@@ -189,24 +180,14 @@ def move(network_uid: str, person_uid: str):  # type: ignore[no-untyped-def]
     form = MoveForm()
     form.school_uid.choices = _school_choices(include_none=False)
     people_service.get(g.scope, person_uid)
-    if form.validate_on_submit():
-        try:
-            people_service.move(
-                g.scope,
-                person_uid,
-                form.school_uid.data,
-                iso(form.on.data),
-                works_uid=form.uid.data,
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, _renamed(exc, {"from": "on"}))
-        else:
-            flash(f"Moved on {iso(form.on.data)}. Both periods are kept.", "success")
-            return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
+    done = submit(
+        form,
+        lambda: people_service.move(
+            g.scope, person_uid, form.school_uid.data, iso(form.on.data), works_uid=form.uid.data
+        ),
+        names={"from": "on"},
+    )
+    if done.saved:
+        flash(f"Moved on {iso(form.on.data)}. Both periods are kept.", "success")
+        return redirect(url_for("people.show", network_uid=network_uid, person_uid=person_uid))
     return _show(network_uid, person_uid, move_form=form, status=422)
-
-
-def _renamed(error: Invalid, names: dict[str, str]) -> Invalid:
-    """The service's field names mapped onto this form's fields."""
-    return Invalid({names.get(key, key): message for key, message in error.errors.items()})

@@ -5,27 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from tracker import access
-from tracker.extensions import db
-from tracker.forms import attach_errors, iso, with_dates
+from tracker.blueprints.common import confirm_page, confirmed, form_status, submit, today_field
+from tracker.forms import iso, with_dates
 from tracker.forms.roles import EndRoleForm, RoleForm
-from tracker.services import Invalid, Stale, new_uid, today, vocab
 from tracker.services import networks as network_service
+from tracker.services import new_uid, today, vocab
 from tracker.services import roles as role_service
 
 bp = Blueprint("roles", __name__, url_prefix="/networks/<network_uid>/roles")
 
 # The service speaks the data model (from/to); the forms cannot name fields after keywords.
 FIELD_NAMES = {"from": "start", "to": "end"}
-
-
-def _status(form, stale=None) -> int:  # type: ignore[no-untyped-def]
-    if stale is not None:
-        return 409
-    return 422 if (form.errors or form.form_errors) else 200
-
-
-def _renamed(error: Invalid) -> Invalid:
-    return Invalid({FIELD_NAMES.get(key, key): message for key, message in error.errors.items()})
 
 
 def _data(form: RoleForm) -> dict:
@@ -74,7 +64,7 @@ def index(network_uid: str):  # type: ignore[no-untyped-def]
 def _render_form(network, form, role=None, stale=None):  # type: ignore[no-untyped-def]
     return render_template(
         "roles/form.html", network=network, scope=g.scope, form=form, role=role, stale=stale
-    ), _status(form, stale)
+    ), form_status(form, stale)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -85,19 +75,17 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.uid.data = new_uid()
         form.person_uid.data = request.args.get("person", "")
-        form.start.data = with_dates({"d": today()}, "d")["d"]
+        form.start.data = today_field()
         form.origin.data = "design"
     form.prepare(g.scope)
-    if form.validate_on_submit():
-        try:
-            role = role_service.add(g.scope, _data(form), uid=form.uid.data)
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, _renamed(exc))
-        else:
-            holder = (role["person"] or {}).get("name", "")
-            flash(f"{role['title_label']} role for {holder} added.", "success")
-            return redirect(url_for("roles.index", network_uid=network_uid))
+    done = submit(
+        form, lambda: role_service.add(g.scope, _data(form), uid=form.uid.data), names=FIELD_NAMES
+    )
+    if done.saved:
+        role = done.value
+        holder = (role["person"] or {}).get("name", "")
+        flash(f"{role['title_label']} role for {holder} added.", "success")
+        return redirect(url_for("roles.index", network_uid=network_uid))
     return _render_form(network, form)
 
 
@@ -125,20 +113,16 @@ def edit(network_uid: str, role_uid: str):  # type: ignore[no-untyped-def]
         )
     form = RoleForm(data=initial)
     form.prepare(g.scope)
-    stale = None
-    if form.validate_on_submit():
-        try:
-            role_service.update(g.scope, role_uid, int(form.version.data or 0), _data(form))
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, _renamed(exc))
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Role saved.", "success")
-            return redirect(url_for("roles.index", network_uid=network_uid))
-    return _render_form(network, form, role, stale)
+    done = submit(
+        form,
+        lambda: role_service.update(g.scope, role_uid, int(form.version.data or 0), _data(form)),
+        names=FIELD_NAMES,
+        versioned=True,
+    )
+    if done.saved:
+        flash("Role saved.", "success")
+        return redirect(url_for("roles.index", network_uid=network_uid))
+    return _render_form(network, form, role, done.stale)
 
 
 @bp.post("/<role_uid>/end")
@@ -146,24 +130,21 @@ def edit(network_uid: str, role_uid: str):  # type: ignore[no-untyped-def]
 def end(network_uid: str, role_uid: str):  # type: ignore[no-untyped-def]
     role_service.get(g.scope, role_uid)
     form = EndRoleForm(prefix=f"end-{role_uid}")
-    if form.validate_on_submit():
-        try:
-            role_service.end(g.scope, role_uid, int(form.version.data or 0), iso(form.end.data))
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, _renamed(exc))
-        except Stale:
-            form.form_errors.append(
-                "Someone else changed this role since you opened the page. Nothing was saved; "
-                "check the role below and try again."
-            )
-            return _index(network_uid, end_forms={role_uid: form}, status=409)
-        else:
-            flash(
-                f"Role recorded as ended on {iso(form.end.data)}. Its history is kept.", "success"
-            )
-            return redirect(url_for("roles.index", network_uid=network_uid))
-    return _index(network_uid, end_forms={role_uid: form}, status=422)
+    done = submit(
+        form,
+        lambda: role_service.end(
+            g.scope, role_uid, int(form.version.data or 0), iso(form.end.data)
+        ),
+        names=FIELD_NAMES,
+        stale_message=(
+            "Someone else changed this role since you opened the page. Nothing was saved; "
+            "check the role below and try again."
+        ),
+    )
+    if done.saved:
+        flash(f"Role recorded as ended on {iso(form.end.data)}. Its history is kept.", "success")
+        return redirect(url_for("roles.index", network_uid=network_uid))
+    return _index(network_uid, end_forms={role_uid: form}, status=done.status)
 
 
 @bp.route("/<role_uid>/delete", methods=["GET", "POST"])
@@ -173,24 +154,20 @@ def delete(network_uid: str, role_uid: str):  # type: ignore[no-untyped-def]
     role = role_service.get(g.scope, role_uid)
     holder = (role["person"] or {}).get("name", "no one")
     what = f"the {role['title_label']} role of {holder}"
-    if request.method == "POST" and request.form.get("confirm") == "yes":
+    if confirmed():
         role_service.delete(g.scope, role_uid)
         flash(f"Deleted {what}.", "success")
         return redirect(url_for("roles.index", network_uid=network_uid))
-    if request.method == "POST":
-        return redirect(url_for("roles.delete", network_uid=network_uid, role_uid=role_uid))
     period = f"from {role['from']}" + (f" to {role['to']}" if role["to"] else " (still held)")
-    return render_template(
-        "confirm_delete.html",
-        network=network,
-        scope=g.scope,
-        what=what,
-        consequences=[
+    return confirm_page(
+        what,
+        [
             f"{role['title_label']}, held by {holder} {period}, will no longer appear in the "
             "network's records or count towards its leadership.",
         ],
-        action_url=url_for("roles.delete", network_uid=network_uid, role_uid=role_uid),
-        cancel_url=url_for("roles.index", network_uid=network_uid),
+        url_for("roles.delete", network_uid=network_uid, role_uid=role_uid),
+        url_for("roles.index", network_uid=network_uid),
+        network=network,
         end_url=(
             url_for("roles.index", network_uid=network_uid) + f"#end-{role_uid}"
             if role["to"] is None

@@ -3,10 +3,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from tracker import access
+from tracker.blueprints.common import form_status, submit, today_field
 from tracker.extensions import db
 from tracker.forms import attach_errors, iso, with_dates
 from tracker.forms.network import EndForm, SchoolForm
-from tracker.services import Invalid, Stale, new_uid, today
+from tracker.services import Invalid, new_uid, today
 from tracker.services import networks as network_service
 from tracker.services import people as people_service
 from tracker.services import schools as school_service
@@ -29,12 +30,6 @@ def _data(form: SchoolForm) -> dict:
     return data
 
 
-def _status(form, stale=None) -> int:  # type: ignore[no-untyped-def]
-    if stale is not None:
-        return 409
-    return 422 if (form.errors or form.form_errors) else 200
-
-
 @bp.get("/")
 @access.in_network(*access.READERS)
 def index(network_uid: str):  # type: ignore[no-untyped-def]
@@ -50,28 +45,22 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
     form = SchoolForm()
     if request.method == "GET":
         form.uid.data = new_uid()
-        form.joined.data = with_dates({"d": today()}, "d")["d"]
-    if form.validate_on_submit():
-        try:
-            school = school_service.add(g.scope, _data(form), uid=form.uid.data)
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            if school["linked"]:
-                flash(
-                    f"URN {school['urn']} is already known as {school['name']}: that school "
-                    "record is now linked to this network (its details were kept).",
-                    "success",
-                )
-            else:
-                flash(f"{school['name']} added to the network.", "success")
-            return redirect(
-                url_for("schools.show", network_uid=network_uid, school_uid=school["uid"])
+        form.joined.data = today_field()
+    done = submit(form, lambda: school_service.add(g.scope, _data(form), uid=form.uid.data))
+    if done.saved:
+        school = done.value
+        if school["linked"]:
+            flash(
+                f"URN {school['urn']} is already known as {school['name']}: that school "
+                "record is now linked to this network (its details were kept).",
+                "success",
             )
+        else:
+            flash(f"{school['name']} added to the network.", "success")
+        return redirect(url_for("schools.show", network_uid=network_uid, school_uid=school["uid"]))
     return render_template(
         "schools/form.html", form=form, network=network, school=None, scope=g.scope
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.get("/<school_uid>")
@@ -108,22 +97,24 @@ def edit(network_uid: str, school_uid: str):  # type: ignore[no-untyped-def]
     school = school_service.get(g.scope, school_uid)
     form = SchoolForm(data=school if request.method == "GET" else None)
     del form.joined
-    stale = None
-    if form.validate_on_submit():
-        try:
-            school_service.update(g.scope, school_uid, int(form.version.data or 0), _data(form))
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("School saved.", "success")
-            return redirect(url_for("schools.show", network_uid=network_uid, school_uid=school_uid))
+    done = submit(
+        form,
+        lambda: school_service.update(
+            g.scope, school_uid, int(form.version.data or 0), _data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("School saved.", "success")
+        return redirect(url_for("schools.show", network_uid=network_uid, school_uid=school_uid))
     return render_template(
-        "schools/form.html", form=form, network=network, school=school, stale=stale, scope=g.scope
-    ), _status(form, stale)
+        "schools/form.html",
+        form=form,
+        network=network,
+        school=school,
+        stale=done.stale,
+        scope=g.scope,
+    ), form_status(form, done.stale)
 
 
 @bp.post("/<school_uid>/end")

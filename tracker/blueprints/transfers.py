@@ -5,20 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from tracker import access
-from tracker.extensions import db
-from tracker.forms import attach_errors, iso, with_dates
+from tracker.blueprints.common import confirm_page, confirmed, form_status, submit, today_field
+from tracker.forms import iso, with_dates
 from tracker.forms.transfers import AdoptionForm, PracticeForm
-from tracker.services import Invalid, Stale, new_uid, today
 from tracker.services import networks as network_service
+from tracker.services import new_uid
 from tracker.services import transfers as transfer_service
 
 bp = Blueprint("transfers", __name__, url_prefix="/networks/<network_uid>/transfers")
-
-
-def _status(form, stale=None) -> int:  # type: ignore[no-untyped-def]
-    if stale is not None:
-        return 409
-    return 422 if (form.errors or form.form_errors) else 200
 
 
 def _practice_data(form: PracticeForm) -> dict:
@@ -40,20 +34,6 @@ def _adoption_data(form: AdoptionForm) -> dict:
 
 def _show_url(network_uid: str, practice_uid: str) -> str:
     return url_for("transfers.show", network_uid=network_uid, practice_uid=practice_uid)
-
-
-def _confirm(network, what, consequences, action_url, cancel_url):  # type: ignore[no-untyped-def]
-    return render_template(
-        "confirm_delete.html",
-        network=network,
-        scope=g.scope,
-        what=what,
-        consequences=consequences,
-        action_url=action_url,
-        cancel_url=cancel_url,
-        end_url=None,
-        can_end=False,
-    )
 
 
 @bp.get("/")
@@ -79,22 +59,19 @@ def create(network_uid: str):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.uid.data = new_uid()
         form.school_uid.data = request.args.get("school", "")
-        form.shared_on.data = with_dates({"d": today()}, "d")["d"]
+        form.shared_on.data = today_field()
     form.prepare(g.scope)
-    if form.validate_on_submit():
-        try:
-            practice = transfer_service.add_practice(
-                g.scope, _practice_data(form), uid=form.uid.data
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            flash(f"“{practice['name']}” recorded. Add the schools that took it up.", "success")
-            return redirect(_show_url(network_uid, practice["uid"]))
+    done = submit(
+        form,
+        lambda: transfer_service.add_practice(g.scope, _practice_data(form), uid=form.uid.data),
+    )
+    if done.saved:
+        practice = done.value
+        flash(f"“{practice['name']}” recorded. Add the schools that took it up.", "success")
+        return redirect(_show_url(network_uid, practice["uid"]))
     return render_template(
         "transfers/practice_form.html", form=form, network=network, practice=None, scope=g.scope
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.get("/<practice_uid>")
@@ -130,29 +107,24 @@ def edit(network_uid: str, practice_uid: str):  # type: ignore[no-untyped-def]
         )
     form = PracticeForm(data=initial)
     form.prepare(g.scope)
-    stale = None
-    if form.validate_on_submit():
-        try:
-            transfer_service.update_practice(
-                g.scope, practice_uid, int(form.version.data or 0), _practice_data(form)
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Practice saved.", "success")
-            return redirect(_show_url(network_uid, practice_uid))
+    done = submit(
+        form,
+        lambda: transfer_service.update_practice(
+            g.scope, practice_uid, int(form.version.data or 0), _practice_data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Practice saved.", "success")
+        return redirect(_show_url(network_uid, practice_uid))
     return render_template(
         "transfers/practice_form.html",
         form=form,
         network=network,
         practice=practice,
-        stale=stale,
+        stale=done.stale,
         scope=g.scope,
-    ), _status(form, stale)
+    ), form_status(form, done.stale)
 
 
 @bp.route("/<practice_uid>/delete", methods=["GET", "POST"])
@@ -161,15 +133,12 @@ def delete(network_uid: str, practice_uid: str):  # type: ignore[no-untyped-def]
     network = network_service.get(network_uid)
     practice = transfer_service.get(g.scope, practice_uid)
     action_url = url_for("transfers.delete", network_uid=network_uid, practice_uid=practice_uid)
-    if request.method == "POST" and request.form.get("confirm") == "yes":
+    if confirmed():
         transfer_service.delete_practice(g.scope, practice_uid)
         flash(f"“{practice['name']}” deleted.", "success")
         return redirect(url_for("transfers.index", network_uid=network_uid))
-    if request.method == "POST":
-        return redirect(action_url)
     steps = len(practice["adoptions"])
-    return _confirm(
-        network,
+    return confirm_page(
         f"“{practice['name']}”",
         [
             f"The practice, the record of who shared it and its {steps} adoption "
@@ -178,6 +147,9 @@ def delete(network_uid: str, practice_uid: str):  # type: ignore[no-untyped-def]
         ],
         action_url,
         _show_url(network_uid, practice_uid),
+        network=network,
+        end_url=None,
+        can_end=False,
     )
 
 
@@ -190,19 +162,17 @@ def add_adoption(network_uid: str, practice_uid: str):  # type: ignore[no-untype
     if request.method == "GET":
         form.uid.data = new_uid()
         form.stage.data = "heard"
-        form.date.data = with_dates({"d": today()}, "d")["d"]
+        form.date.data = today_field()
     form.prepare(g.scope)
-    if form.validate_on_submit():
-        try:
-            transfer_service.add_adoption(
-                g.scope, practice_uid, _adoption_data(form), uid=form.uid.data
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        else:
-            flash("Adoption step recorded.", "success")
-            return redirect(_show_url(network_uid, practice_uid))
+    done = submit(
+        form,
+        lambda: transfer_service.add_adoption(
+            g.scope, practice_uid, _adoption_data(form), uid=form.uid.data
+        ),
+    )
+    if done.saved:
+        flash("Adoption step recorded.", "success")
+        return redirect(_show_url(network_uid, practice_uid))
     return render_template(
         "transfers/adoption_form.html",
         form=form,
@@ -210,7 +180,7 @@ def add_adoption(network_uid: str, practice_uid: str):  # type: ignore[no-untype
         practice=practice,
         step=None,
         scope=g.scope,
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/<practice_uid>/adoptions/<adoption_uid>/edit", methods=["GET", "POST"])
@@ -232,34 +202,25 @@ def edit_adoption(network_uid: str, practice_uid: str, adoption_uid: str):  # ty
         )
     form = AdoptionForm(data=initial)
     form.prepare(g.scope, carrier_name=step["carrier_name"])
-    stale = None
-    if form.validate_on_submit():
-        try:
-            transfer_service.update_adoption(
-                g.scope,
-                practice_uid,
-                adoption_uid,
-                int(form.version.data or 0),
-                _adoption_data(form),
-            )
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc)
-        except Stale as exc:
-            stale = exc
-            form.version.data = exc.current["version"]
-        else:
-            flash("Adoption step saved.", "success")
-            return redirect(_show_url(network_uid, practice_uid))
+    done = submit(
+        form,
+        lambda: transfer_service.update_adoption(
+            g.scope, practice_uid, adoption_uid, int(form.version.data or 0), _adoption_data(form)
+        ),
+        versioned=True,
+    )
+    if done.saved:
+        flash("Adoption step saved.", "success")
+        return redirect(_show_url(network_uid, practice_uid))
     return render_template(
         "transfers/adoption_form.html",
         form=form,
         network=network,
         practice=practice,
         step=step,
-        stale=stale,
+        stale=done.stale,
         scope=g.scope,
-    ), _status(form, stale)
+    ), form_status(form, done.stale)
 
 
 @bp.route("/<practice_uid>/adoptions/<adoption_uid>/delete", methods=["GET", "POST"])
@@ -273,15 +234,12 @@ def delete_adoption(network_uid: str, practice_uid: str, adoption_uid: str):  # 
         practice_uid=practice_uid,
         adoption_uid=adoption_uid,
     )
-    if request.method == "POST" and request.form.get("confirm") == "yes":
+    if confirmed():
         transfer_service.delete_adoption(g.scope, practice_uid, adoption_uid)
         flash("Adoption step deleted.", "success")
         return redirect(_show_url(network_uid, practice_uid))
-    if request.method == "POST":
-        return redirect(action_url)
     stage = transfer_service.STAGES.get(step["stage"], step["stage"]).lower()
-    return _confirm(
-        network,
+    return confirm_page(
         "this adoption step",
         [
             f"The record that {step['school_name']} {stage} “{practice['name']}” "
@@ -290,4 +248,7 @@ def delete_adoption(network_uid: str, practice_uid: str, adoption_uid: str):  # 
         ],
         action_url,
         _show_url(network_uid, practice_uid),
+        network=network,
+        end_url=None,
+        can_end=False,
     )

@@ -54,6 +54,34 @@ def check_date(value: str | None, field: str, errors: dict[str, str]) -> str | N
         return None
 
 
+def required_date(
+    value: str | None, field: str, errors: dict[str, str], missing: str
+) -> str | None:
+    """``check_date`` for a date the form must give; ``missing`` says so when it is absent."""
+    day = check_date(value, field, errors)
+    if not day and field not in errors:
+        errors[field] = missing
+    return day
+
+
+def check_end(
+    value: str | None,
+    field: str,
+    errors: dict[str, str],
+    *,
+    started: str | None,
+    ended: str | None,
+    missing: str,
+    what: str,
+) -> str | None:
+    """The date something stops: given, not after an earlier end, not before it started."""
+    day = required_date(value, field, errors, missing)
+    if ended is not None:
+        errors[field] = f"This {what} already ended on {ended}."
+    check_order(started, day, field, errors)
+    return day
+
+
 def check_order(start: str | None, end: str | None, field: str, errors: dict[str, str]) -> None:
     if start and end and end < start:
         errors[field] = f"The end date ({end}) is before the start date ({start})."

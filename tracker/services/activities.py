@@ -18,14 +18,13 @@ from tracker.services import (
     Stale,
     audit,
     changed_fields,
-    check_date,
-    new_uid,
     now_ms,
-    valid_uid,
+    required_date,
     vocab,
 )
 from tracker.services import people as people_service
 from tracker.services import schools as school_service
+from tracker.services.common import claim_uid, run_versioned
 from tracker.services.pseudonyms import pseudonym
 
 KINDS = vocab.ACTIVITY_KINDS
@@ -86,9 +85,7 @@ def _clean(scope: Scope, data: dict[str, Any]) -> dict[str, Any]:
     kind = data.get("kind") or ""
     if kind not in KINDS:
         errors["kind"] = vocab.choose(KINDS)
-    date = check_date(data.get("date"), "date", errors)
-    if not date and "date" not in errors:
-        errors["date"] = "Give the date of the activity."
+    date = required_date(data.get("date"), "date", errors, "Give the date of the activity.")
     title = _text(data, "title", errors, 200) or KINDS.get(kind, "")
     levels = _uids(data.get("levels"))
     if any(level not in LEVELS for level in levels):
@@ -158,12 +155,9 @@ def _link(scope: Scope, uid: str, cleaned: dict[str, Any], *, replace: bool) -> 
 
 def add(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[str, Any]:
     cleaned = _clean(scope, data)
-    uid = valid_uid(uid)
-    owner = graph.store.run(q.OWNER, {"uid": uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid:
+    uid, existing = claim_uid(q.OWNER, uid, scope.network_uid)
+    if existing:
         return get(scope, uid)  # the same form sent twice: it is already saved
-    if owner:
-        uid = new_uid()  # a client-made uid must never reach into another network
     rows = graph.store.run(
         q.CREATE,
         {"network_uid": scope.network_uid, "uid": uid, "props": cleaned["props"], "now": now_ms()},
@@ -273,15 +267,8 @@ def _as_submitted(scope: Scope, cleaned: dict[str, Any]) -> dict[str, Any]:
 def update(scope: Scope, uid: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
     before = _state(_fetch(scope, uid))
     cleaned = _clean(scope, data)
-    rows = graph.store.run(
-        q.UPDATE,
-        {
-            "uid": uid,
-            "network_uid": scope.network_uid,
-            "version": version,
-            "props": cleaned["props"],
-            "now": now_ms(),
-        },
+    rows = run_versioned(
+        q.UPDATE, {"uid": uid, "network_uid": scope.network_uid}, version, cleaned["props"]
     )
     if not rows:
         current = _state(_fetch(scope, uid))

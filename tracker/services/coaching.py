@@ -22,14 +22,15 @@ from tracker.services import (
     audit,
     changed_fields,
     check_date,
+    check_end,
     check_order,
-    new_uid,
     now_ms,
+    required_date,
     today,
-    valid_uid,
 )
 from tracker.services import people as people_service
 from tracker.services.activities import school_on
+from tracker.services.common import claim_uid, people_in_network, run_versioned
 
 MAX_PRACTICE = 200
 # A session log is a read-modify-write of one list; a concurrent change is retried this often.
@@ -97,8 +98,7 @@ def _practice(scope: Scope, data: dict[str, Any], errors: dict[str, str]) -> str
 
 
 def _in_network(scope: Scope, uids: list[str]) -> set[str]:
-    rows = graph.store.run(q.PEOPLE_IN_NETWORK, {"uids": uids, "network_uid": scope.network_uid})
-    return {row["uid"] for row in rows}
+    return people_in_network(q.PEOPLE_IN_NETWORK, scope.network_uid, uids)
 
 
 # -- pairs ----------------------------------------------------------------------------------
@@ -121,9 +121,9 @@ def _clean_pair(scope: Scope, data: dict[str, Any]) -> dict[str, Any]:
                 if uid not in found:
                     errors[field] = "Choose a person of this network."
     practice = _practice(scope, data, errors)
-    started = check_date(data.get("started"), "started", errors)
-    if not started and "started" not in errors:
-        errors["started"] = "Give the date the pair started."
+    started = required_date(
+        data.get("started"), "started", errors, "Give the date the pair started."
+    )
     ended = check_date(data.get("ended"), "ended", errors)
     check_order(started, ended, "ended", errors)
     if errors:
@@ -144,12 +144,9 @@ def _links(scope: Scope, pair_uid: str, people: list[str]) -> list[dict[str, str
 
 def add_pair(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[str, Any]:
     cleaned = _clean_pair(scope, data)
-    uid = valid_uid(uid)
-    owner = graph.store.run(q.PAIR_OWNER, {"uid": uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid:
+    uid, existing = claim_uid(q.PAIR_OWNER, uid, scope.network_uid)
+    if existing:
         return get_pair(scope, uid)  # the same form sent twice: it is already saved
-    if owner:
-        uid = new_uid()  # a client-made uid must never reach into another network
     link_a, link_b = _links(scope, uid, cleaned["people"])
     rows = graph.store.run(
         q.CREATE_PAIR,
@@ -247,15 +244,8 @@ def _write(
     people: list[str] | None = None,
 ) -> dict[str, Any]:
     """The version-checked write of a pair (and, when ``people`` is given, who is in it)."""
-    rows = graph.store.run(
-        q.UPDATE_PAIR,
-        {
-            "uid": uid,
-            "network_uid": scope.network_uid,
-            "version": version,
-            "props": props,
-            "now": now_ms(),
-        },
+    rows = run_versioned(
+        q.UPDATE_PAIR, {"uid": uid, "network_uid": scope.network_uid}, version, props
     )
     if not rows:
         current = _state(get_pair(scope, uid))
@@ -302,12 +292,15 @@ def end_pair(scope: Scope, uid: str, version: int, ended: str | None) -> dict[st
     """Record that the pair stopped on ``ended``; the pair and its sessions are kept."""
     pair = get_pair(scope, uid)
     errors: dict[str, str] = {}
-    ended = check_date(ended, "ended", errors)
-    if not ended and "ended" not in errors:
-        errors["ended"] = "Give the date the pair stopped."
-    if pair["ended"] is not None:
-        errors["ended"] = f"This pair already ended on {pair['ended']}."
-    check_order(pair["started"], ended, "ended", errors)
+    ended = check_end(
+        ended,
+        "ended",
+        errors,
+        started=pair["started"],
+        ended=pair["ended"],
+        missing="Give the date the pair stopped.",
+        what="pair",
+    )
     if "ended" not in errors:
         _check_sessions(pair["sessions"], None, ended, errors)
     if errors:
@@ -324,15 +317,11 @@ def _change_sessions(scope: Scope, uid: str, day: str, *, add: bool) -> tuple[di
         if (day in sessions) == add:
             return pair, False
         sessions = sessions | {day} if add else sessions - {day}
-        rows = graph.store.run(
+        rows = run_versioned(
             q.UPDATE_PAIR,
-            {
-                "uid": uid,
-                "network_uid": scope.network_uid,
-                "version": pair["version"],
-                "props": {"sessions": sorted(sessions)},
-                "now": now_ms(),
-            },
+            {"uid": uid, "network_uid": scope.network_uid},
+            pair["version"],
+            {"sessions": sorted(sessions)},
         )
         if rows:
             audit.record(
@@ -351,9 +340,7 @@ def _change_sessions(scope: Scope, uid: str, day: str, *, add: bool) -> tuple[di
 def log_session(scope: Scope, uid: str, day: str | None) -> tuple[dict[str, Any], bool]:
     pair = get_pair(scope, uid)
     errors: dict[str, str] = {}
-    day = check_date(day, "date", errors)
-    if not day and "date" not in errors:
-        errors["date"] = "Give the date of the session."
+    day = required_date(day, "date", errors, "Give the date of the session.")
     if day and day < pair["started"]:
         errors["date"] = f"The pair started on {pair['started']}: log sessions from that date."
     elif day and pair["ended"] and day > pair["ended"]:
@@ -366,9 +353,7 @@ def log_session(scope: Scope, uid: str, day: str | None) -> tuple[dict[str, Any]
 def remove_session(scope: Scope, uid: str, day: str | None) -> tuple[dict[str, Any], bool]:
     get_pair(scope, uid)
     errors: dict[str, str] = {}
-    day = check_date(day, "date", errors)
-    if not day and "date" not in errors:
-        errors["date"] = "Give the date of the session to remove."
+    day = required_date(day, "date", errors, "Give the date of the session to remove.")
     if errors:
         raise Invalid(errors)
     return _change_sessions(scope, uid, day, add=False)
@@ -437,17 +422,12 @@ def add_training(scope: Scope, data: dict[str, Any], *, uid: str | None = None) 
                 if person not in found:
                     errors[field] = "Choose a person of this network."
     practice = _practice(scope, data, errors)
-    day = check_date(data.get("date"), "date", errors)
-    if not day and "date" not in errors:
-        errors["date"] = "Give the date of the training."
+    day = required_date(data.get("date"), "date", errors, "Give the date of the training.")
     if errors:
         raise Invalid(errors)
-    uid = valid_uid(uid)
-    owner = graph.store.run(q.TRAINING_OWNER, {"uid": uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid:
+    uid, existing = claim_uid(q.TRAINING_OWNER, uid, scope.network_uid)
+    if existing:
         return get_training(scope, uid)  # the same form sent twice: it is already saved
-    if owner:
-        uid = new_uid()
     same = graph.store.run(
         q.SAME_TRAINING,
         {

@@ -14,12 +14,13 @@ from tracker.services import (
     audit,
     changed_fields,
     check_date,
+    check_end,
     check_order,
-    new_uid,
     now_ms,
+    required_date,
     today,
-    valid_uid,
 )
+from tracker.services.common import claim_uid, run_versioned
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -29,9 +30,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         errors["source"] = "Say who funds this period (a grant, a trust, the schools' own budget)."
     elif len(source) > 200:
         errors["source"] = "Keep the source under 200 characters."
-    started = check_date(data.get("started"), "started", errors)
-    if not started and "started" not in errors:
-        errors["started"] = "Give the date the funding started."
+    started = required_date(
+        data.get("started"), "started", errors, "Give the date the funding started."
+    )
     ended = check_date(data.get("ended"), "ended", errors)
     check_order(started, ended, "ended", errors)
     if errors:
@@ -41,12 +42,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 def add(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[str, Any]:
     props = _clean(data)
-    uid = valid_uid(uid)
-    owner = graph.store.run(q.OWNER, {"uid": uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid:
+    uid, existing = claim_uid(q.OWNER, uid, scope.network_uid)
+    if existing:
         return get(scope, uid)  # the same form sent twice: it is already saved
-    if owner:
-        uid = new_uid()  # a client-made uid must never reach into another network
     rows = graph.store.run(
         q.CREATE, {"network_uid": scope.network_uid, "uid": uid, "props": props, "now": now_ms()}
     )
@@ -79,16 +77,7 @@ def listing(scope: Scope) -> list[dict[str, Any]]:
 def _write(
     scope: Scope, uid: str, version: int, props: dict[str, Any], before: dict[str, Any], action: str
 ) -> dict[str, Any]:
-    rows = graph.store.run(
-        q.UPDATE,
-        {
-            "uid": uid,
-            "network_uid": scope.network_uid,
-            "version": version,
-            "props": props,
-            "now": now_ms(),
-        },
-    )
+    rows = run_versioned(q.UPDATE, {"uid": uid, "network_uid": scope.network_uid}, version, props)
     if not rows:
         current = get(scope, uid)
         current.pop("current")
@@ -117,12 +106,15 @@ def end(scope: Scope, uid: str, version: int, ended: str | None) -> dict[str, An
     before = get(scope, uid)
     before.pop("current")
     errors: dict[str, str] = {}
-    ended = check_date(ended, "ended", errors)
-    if not ended and "ended" not in errors:
-        errors["ended"] = "Give the date the funding ended."
-    if before["ended"] is not None:
-        errors["ended"] = f"This period already ended on {before['ended']}."
-    check_order(before["started"], ended, "ended", errors)
+    ended = check_end(
+        ended,
+        "ended",
+        errors,
+        started=before["started"],
+        ended=before["ended"],
+        missing="Give the date the funding ended.",
+        what="period",
+    )
     if errors:
         raise Invalid(errors)
     return _write(scope, uid, version, {"ended": ended}, before, "end")

@@ -21,15 +21,18 @@ from tracker.services import (
     audit,
     changed_fields,
     check_date,
+    check_end,
     check_order,
     new_uid,
     now_ms,
+    required_date,
     today,
     valid_uid,
     vocab,
 )
 from tracker.services import networks as network_service
 from tracker.services import people as people_service
+from tracker.services.common import claim_uid, people_in_network, run_versioned
 
 LEVELS = vocab.LEVELS
 ORIGINS = vocab.ORIGINS
@@ -61,11 +64,7 @@ def _uids(value: Any) -> list[str]:
 
 def _in_network(scope: Scope, uids: Iterable[str]) -> set[str]:
     """Those of ``uids`` that are people of the caller's network."""
-    wanted = sorted(set(uids))
-    if not wanted:
-        return set()
-    rows = graph.store.run(q.PEOPLE_IN_NETWORK, {"uids": wanted, "network_uid": scope.network_uid})
-    return {row["uid"] for row in rows}
+    return people_in_network(q.PEOPLE_IN_NETWORK, scope.network_uid, uids)
 
 
 def _directory(scope: Scope) -> dict[str, dict[str, Any]]:
@@ -126,9 +125,9 @@ def _clean(
     if any(level not in LEVELS for level in chosen):
         errors["levels"] = vocab.choose(LEVELS)
     levels = [level for level in LEVELS if level in chosen]
-    started = check_date(data.get("started"), "started", errors)
-    if not started and "started" not in errors:
-        errors["started"] = "Give the date the group started."
+    started = required_date(
+        data.get("started"), "started", errors, "Give the date the group started."
+    )
     ended = check_date(data.get("ended"), "ended", errors)
     check_order(started, ended, "ended", errors)
     origin = _text(data, "origin") or None
@@ -162,12 +161,9 @@ def get(scope: Scope, uid: str) -> dict[str, Any]:
 
 def create(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[str, Any]:
     props = _clean(scope, data)
-    uid = valid_uid(uid)
-    owner = graph.store.run(q.OWNER, {"uid": uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid:
+    uid, existing = claim_uid(q.OWNER, uid, scope.network_uid)
+    if existing:
         return get(scope, uid)  # the same form sent twice: it is already saved
-    if owner:
-        uid = new_uid()  # a client-made uid must never reach into another network
     rows = graph.store.run(
         q.CREATE, {"network_uid": scope.network_uid, "uid": uid, "props": props, "now": now_ms()}
     )
@@ -200,16 +196,7 @@ def update(scope: Scope, uid: str, version: int, data: dict[str, Any]) -> dict[s
     before = get(scope, uid)
     props = _clean(scope, data, keep_priority=before.get("priority"))
     _check_span(scope, uid, props["started"], props["ended"])
-    rows = graph.store.run(
-        q.UPDATE,
-        {
-            "uid": uid,
-            "network_uid": scope.network_uid,
-            "version": version,
-            "props": props,
-            "now": now_ms(),
-        },
-    )
+    rows = run_versioned(q.UPDATE, {"uid": uid, "network_uid": scope.network_uid}, version, props)
     if not rows:
         current = get(scope, uid)
         raise Stale(current, changed_fields({**before, **props}, current))
@@ -224,12 +211,15 @@ def end(scope: Scope, uid: str, on: str | None) -> dict[str, Any]:
     """Record that the group stopped meeting on ``on``; everything it did is kept."""
     before = get(scope, uid)
     errors: dict[str, str] = {}
-    on = check_date(on, "ended", errors)
-    if not on and "ended" not in errors:
-        errors["ended"] = "Give the date the group ended."
-    if before["ended"]:
-        errors["ended"] = f"This group already ended on {before['ended']}."
-    check_order(before["started"], on, "ended", errors)
+    on = check_end(
+        on,
+        "ended",
+        errors,
+        started=before["started"],
+        ended=before["ended"] or None,
+        missing="Give the date the group ended.",
+        what="group",
+    )
     if errors:
         raise Invalid(errors)
     _check_span(scope, uid, before["started"], on)
@@ -387,9 +377,7 @@ def add_member(
     role = _text(data, "role")
     if role not in GROUP_ROLES:
         errors["role"] = vocab.choose(GROUP_ROLES)
-    start = check_date(data.get("from"), "from", errors)
-    if not start and "from" not in errors:
-        errors["from"] = "Give the date they joined the group."
+    start = required_date(data.get("from"), "from", errors, "Give the date they joined the group.")
     end_on = check_date(data.get("to"), "to", errors)
     check_order(start, end_on, "to", errors)
     if start and start < group["started"]:
@@ -445,9 +433,7 @@ def end_member(scope: Scope, uid: str, membership_uid: str, on: str | None) -> d
     get(scope, uid)
     errors: dict[str, str] = {}
     found = [m for m in _members(scope, uid) if m["uid"] == membership_uid]
-    on = check_date(on, "to", errors)
-    if not on and "to" not in errors:
-        errors["to"] = "Give the date they left the group."
+    on = required_date(on, "to", errors, "Give the date they left the group.")
     if not found:
         errors["membership_uid"] = "Choose a membership of this group."
     elif found[0]["to"] is not None:
@@ -495,9 +481,7 @@ def _clean_session(
     scope: Scope, group: dict[str, Any], data: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
     errors: dict[str, str] = {}
-    date = check_date(data.get("date"), "date", errors)
-    if not date and "date" not in errors:
-        errors["date"] = "Give the date of the session."
+    date = required_date(data.get("date"), "date", errors, "Give the date of the session.")
     if date and date < group["started"]:
         errors["date"] = f"The group started on {group['started']}: a session cannot come before."
     elif date and group["ended"] and date > group["ended"]:
@@ -534,12 +518,11 @@ def add_session(
     """Record a session: its date, a note, and who attended (members present and guests)."""
     group = get(scope, uid)
     props, people = _clean_session(scope, group, data)
-    session_uid = valid_uid(session_uid)
-    owner = graph.store.run(q.SESSION_OWNER, {"session_uid": session_uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid and owner[0]["group_uid"] == uid:
+    session_uid, existing = claim_uid(
+        q.SESSION_OWNER, session_uid, scope.network_uid, key="session_uid", group_uid=uid
+    )
+    if existing:
         return get_session(scope, uid, session_uid)  # the same form sent twice
-    if owner:
-        session_uid = new_uid()
     graph.store.run(
         q.CREATE_SESSION,
         {
@@ -563,16 +546,11 @@ def update_session(
     group = get(scope, uid)
     before = get_session(scope, uid, session_uid)
     props, people = _clean_session(scope, group, data)
-    rows = graph.store.run(
+    rows = run_versioned(
         q.UPDATE_SESSION,
-        {
-            "uid": uid,
-            "network_uid": scope.network_uid,
-            "session_uid": session_uid,
-            "version": version,
-            "props": props,
-            "now": now_ms(),
-        },
+        {"uid": uid, "network_uid": scope.network_uid, "session_uid": session_uid},
+        version,
+        props,
     )
     if not rows:
         current = get_session(scope, uid, session_uid)
@@ -634,9 +612,7 @@ def _clean_outcome(group: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     kind = _text(data, "kind")
     if kind not in OUTCOME_KINDS:
         errors["kind"] = vocab.choose(OUTCOME_KINDS)
-    date = check_date(data.get("date"), "date", errors)
-    if not date and "date" not in errors:
-        errors["date"] = "Give the date of the outcome."
+    date = required_date(data.get("date"), "date", errors, "Give the date of the outcome.")
     if date and date < group["started"]:
         errors["date"] = f"The group started on {group['started']}: an outcome cannot come before."
     description = _text(data, "description")
@@ -654,12 +630,11 @@ def add_outcome(
 ) -> dict[str, Any]:
     group = get(scope, uid)
     props = _clean_outcome(group, data)
-    outcome_uid = valid_uid(outcome_uid)
-    owner = graph.store.run(q.OUTCOME_OWNER, {"outcome_uid": outcome_uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid and owner[0]["group_uid"] == uid:
+    outcome_uid, existing = claim_uid(
+        q.OUTCOME_OWNER, outcome_uid, scope.network_uid, key="outcome_uid", group_uid=uid
+    )
+    if existing:
         return get_outcome(scope, uid, outcome_uid)  # the same form sent twice
-    if owner:
-        outcome_uid = new_uid()
     rows = graph.store.run(
         q.CREATE_OUTCOME,
         {
@@ -681,16 +656,11 @@ def update_outcome(
     group = get(scope, uid)
     before = get_outcome(scope, uid, outcome_uid)
     props = _clean_outcome(group, data)
-    rows = graph.store.run(
+    rows = run_versioned(
         q.UPDATE_OUTCOME,
-        {
-            "uid": uid,
-            "network_uid": scope.network_uid,
-            "outcome_uid": outcome_uid,
-            "version": version,
-            "props": props,
-            "now": now_ms(),
-        },
+        {"uid": uid, "network_uid": scope.network_uid, "outcome_uid": outcome_uid},
+        version,
+        props,
     )
     if not rows:
         current = get_outcome(scope, uid, outcome_uid)

@@ -13,13 +13,14 @@ from tracker.services import (
     Stale,
     audit,
     changed_fields,
-    check_date,
     new_uid,
     now_ms,
+    required_date,
     today,
     valid_uid,
     vocab,
 )
+from tracker.services.common import run_versioned
 
 KINDS = vocab.NETWORK_KINDS
 
@@ -34,9 +35,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     kind = data.get("kind") or ""
     if kind not in KINDS:
         errors["kind"] = "Choose one of: " + ", ".join(KINDS.values()) + "."
-    started = check_date(data.get("started"), "started", errors)
-    if not started and "started" not in errors:
-        errors["started"] = "Give the date the network started."
+    started = required_date(
+        data.get("started"), "started", errors, "Give the date the network started."
+    )
     raw = data.get("priorities") or []
     if isinstance(raw, str):
         raw = raw.replace(";", "\n").splitlines()
@@ -99,9 +100,7 @@ def update(actor: User, uid: str, version: int, data: dict[str, Any]) -> dict[st
     other = find_by_name(props["name"])
     if other is not None and other["uid"] != uid:
         raise Invalid({"name": "A network with this name already exists."})
-    rows = graph.store.run(
-        q.UPDATE, {"uid": uid, "version": version, "props": props, "now": now_ms()}
-    )
+    rows = run_versioned(q.UPDATE, {"uid": uid}, version, props)
     if not rows:
         current = get(uid)
         raise Stale(current, changed_fields({**before, **props}, current))

@@ -17,11 +17,13 @@ from tracker.services import (
     check_order,
     new_uid,
     now_ms,
+    required_date,
     today,
     valid_uid,
     vocab,
 )
 from tracker.services import schools as school_service
+from tracker.services.common import claim_uid, run_versioned
 from tracker.services.pseudonyms import mask_person
 
 LAYERS = vocab.LAYERS
@@ -74,12 +76,9 @@ def add(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[s
     _check_school(scope, school_uid, start, data.get("layer"), errors)
     if errors:
         raise Invalid(errors)
-    uid = valid_uid(uid)
-    owner = graph.store.run(q.OWNER, {"uid": uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid:
+    uid, existing = claim_uid(q.OWNER, uid, scope.network_uid)
+    if existing:
         return get(scope, uid)  # the same form sent twice: it is already saved
-    if owner:
-        uid = new_uid()  # a client-made uid must never reach into another network
     rows = graph.store.run(
         q.CREATE, {"network_uid": scope.network_uid, "uid": uid, "props": props, "now": now_ms()}
     )
@@ -140,16 +139,7 @@ def _unmasked(scope: Scope, uid: str) -> dict[str, Any]:
 def update(scope: Scope, uid: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
     before = _unmasked(scope, uid)
     props = _clean(data)
-    rows = graph.store.run(
-        q.UPDATE,
-        {
-            "uid": uid,
-            "network_uid": scope.network_uid,
-            "version": version,
-            "props": props,
-            "now": now_ms(),
-        },
-    )
+    rows = run_versioned(q.UPDATE, {"uid": uid, "network_uid": scope.network_uid}, version, props)
     if not rows:
         current = _unmasked(scope, uid)
         raise Stale(current, changed_fields({**before, **props}, current))
@@ -176,9 +166,7 @@ def end_work(scope: Scope, uid: str, on: str | None) -> dict[str, Any]:
     """Record that the person left their school on ``on``; the period is kept."""
     person = _unmasked(scope, uid)
     errors: dict[str, str] = {}
-    on = check_date(on, "to", errors)
-    if not on and "to" not in errors:
-        errors["to"] = "Give the date the person left."
+    on = required_date(on, "to", errors, "Give the date the person left.")
     current = _current_work(person)
     if current is None:
         errors["to"] = "This person has no current school to leave."
@@ -205,9 +193,7 @@ def move(
     """Move a person to another school on ``on``: the old period ends, a new one starts."""
     person = _unmasked(scope, uid)
     errors: dict[str, str] = {}
-    on = check_date(on, "from", errors)
-    if not on and "from" not in errors:
-        errors["from"] = "Give the date of the move."
+    on = required_date(on, "from", errors, "Give the date of the move.")
     current = _current_work(person)
     if current and on:
         check_order(current["from"], on, "from", errors)

@@ -19,14 +19,15 @@ from tracker.services import (
     audit,
     changed_fields,
     check_date,
+    check_end,
     check_order,
-    new_uid,
     now_ms,
+    required_date,
     today,
-    valid_uid,
     vocab,
 )
 from tracker.services.coaching import people_map, person_at
+from tracker.services.common import claim_uid, run_versioned
 
 TITLES = vocab.ROLE_TITLES
 ORIGINS = vocab.ORIGINS
@@ -76,9 +77,7 @@ def _clean(scope: Scope, data: dict[str, Any]) -> dict[str, Any]:
     elif not _person(scope, person_uid):
         errors["person_uid"] = "Choose a person of this network."
     title = _title(data, errors)
-    start = check_date(data.get("from"), "from", errors)
-    if not start and "from" not in errors:
-        errors["from"] = "Give the date the role started."
+    start = required_date(data.get("from"), "from", errors, "Give the date the role started.")
     end = check_date(data.get("to"), "to", errors)
     check_order(start, end, "to", errors)
     origin = str(data.get("origin") or "").strip() or None
@@ -183,12 +182,9 @@ def _state(role: dict[str, Any]) -> dict[str, Any]:
 
 def add(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[str, Any]:
     cleaned = _clean(scope, data)
-    uid = valid_uid(uid)
-    owner = graph.store.run(q.OWNER, {"uid": uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid:
+    uid, existing = claim_uid(q.OWNER, uid, scope.network_uid)
+    if existing:
         return get(scope, uid)  # the same form sent twice: it is already saved
-    if owner:
-        uid = new_uid()  # a client-made uid must never reach into another network
     rows = graph.store.run(
         q.CREATE,
         {
@@ -215,17 +211,8 @@ def _write(
     before: dict[str, Any],
     action: str,
 ) -> dict[str, Any]:
-    rows = graph.store.run(
-        q.UPDATE,
-        {
-            "uid": uid,
-            "network_uid": scope.network_uid,
-            "version": version,
-            "person_uid": person_uid,
-            "props": props,
-            "now": now_ms(),
-        },
-    )
+    params = {"uid": uid, "network_uid": scope.network_uid, "person_uid": person_uid}
+    rows = run_versioned(q.UPDATE, params, version, props)
     people = people_map(scope)
     if not rows:
         current = _state(_fetch(scope, uid, people))
@@ -261,12 +248,15 @@ def end(scope: Scope, uid: str, version: int, to: str | None) -> dict[str, Any]:
     """Record that the role stopped on ``to``; the role and its history are kept."""
     role = get(scope, uid)
     errors: dict[str, str] = {}
-    to = check_date(to, "to", errors)
-    if not to and "to" not in errors:
-        errors["to"] = "Give the date the role ended."
-    if role["to"] is not None:
-        errors["to"] = f"This role already ended on {role['to']}."
-    check_order(role["from"], to, "to", errors)
+    to = check_end(
+        to,
+        "to",
+        errors,
+        started=role["from"],
+        ended=role["to"],
+        missing="Give the date the role ended.",
+        what="role",
+    )
     if errors:
         raise Invalid(errors)
     if role["person_uid"] is None:

@@ -18,10 +18,12 @@ from tracker.services import (
     check_order,
     new_uid,
     now_ms,
+    required_date,
     today,
     valid_uid,
     vocab,
 )
+from tracker.services.common import run_versioned
 
 PHASES = vocab.PHASES
 
@@ -171,9 +173,7 @@ def update(scope: Scope, uid: str, version: int, data: dict[str, Any]) -> dict[s
             raise Invalid(
                 {"urn": f"URN {props['urn']} already belongs to {found[0]['school']['name']}."}
             )
-    rows = graph.store.run(
-        q.UPDATE, {"uid": uid, "version": version, "props": props, "now": now_ms()}
-    )
+    rows = run_versioned(q.UPDATE, {"uid": uid}, version, props)
     if not rows:
         current = get(scope, uid)
         raise Stale(current, changed_fields({**before, **props}, current))
@@ -195,9 +195,7 @@ def end_membership(scope: Scope, uid: str, left: str | None) -> dict[str, Any]:
     school = get(scope, uid)
     current = [m for m in school["memberships"] if m["to"] is None]
     errors: dict[str, str] = {}
-    left = check_date(left, "left", errors)
-    if not left and "left" not in errors:
-        errors["left"] = "Give the date the school left the network."
+    left = required_date(left, "left", errors, "Give the date the school left the network.")
     if not current:
         errors["left"] = "This school's membership has already ended."
     else:

@@ -14,15 +14,16 @@ from tracker.services import (
     Stale,
     audit,
     changed_fields,
-    check_date,
     new_uid,
     now_ms,
+    required_date,
     valid_uid,
     vocab,
 )
 from tracker.services import people as people_service
 from tracker.services import schools as school_service
 from tracker.services.activities import relationship_uid
+from tracker.services.common import claim_uid, run_versioned
 
 STAGES = vocab.ADOPTION_STAGES
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
@@ -165,9 +166,9 @@ def _clean_practice(scope: Scope, data: dict[str, Any]) -> dict[str, Any]:
         errors["name"] = "Name the practice or resource."
     elif len(name) > 200:
         errors["name"] = "Keep the name under 200 characters."
-    shared_on = check_date(data.get("shared_on"), "shared_on", errors)
-    if not shared_on and "shared_on" not in errors:
-        errors["shared_on"] = "Give the date the school shared it."
+    shared_on = required_date(
+        data.get("shared_on"), "shared_on", errors, "Give the date the school shared it."
+    )
     school_uid = str(data.get("school_uid") or "").strip()
     if not school_uid:
         errors["school_uid"] = "Choose the school that shared it."
@@ -194,12 +195,9 @@ def _practice_state(practice: dict[str, Any]) -> dict[str, Any]:
 
 def add_practice(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[str, Any]:
     cleaned = _clean_practice(scope, data)
-    uid = valid_uid(uid)
-    owner = graph.store.run(q.OWNER, {"uid": uid})
-    if owner and owner[0]["network_uid"] == scope.network_uid:
+    uid, existing = claim_uid(q.OWNER, uid, scope.network_uid)
+    if existing:
         return get(scope, uid)  # the same form sent twice: it is already saved
-    if owner:
-        uid = new_uid()  # a client-made uid must never reach into another network
     rows = graph.store.run(
         q.CREATE,
         {
@@ -244,15 +242,8 @@ def update_practice(scope: Scope, uid: str, version: int, data: dict[str, Any]) 
             )
     if errors:
         raise Invalid(errors)
-    rows = graph.store.run(
-        q.UPDATE,
-        {
-            "uid": uid,
-            "network_uid": scope.network_uid,
-            "version": version,
-            "props": {"name": cleaned["name"]},
-            "now": now_ms(),
-        },
+    rows = run_versioned(
+        q.UPDATE, {"uid": uid, "network_uid": scope.network_uid}, version, {"name": cleaned["name"]}
     )
     if not rows:
         current = _practice_state(get(scope, uid))
@@ -335,10 +326,8 @@ def _clean_adoption(
     stage = data.get("stage") or ""
     if stage not in STAGES:
         errors["stage"] = vocab.choose(STAGES)
-    date = check_date(data.get("date"), "date", errors)
-    if not date and "date" not in errors:
-        errors["date"] = "Give the date of this step."
-    elif date and shared.get("date") and date < shared["date"]:
+    date = required_date(data.get("date"), "date", errors, "Give the date of this step.")
+    if date and shared.get("date") and date < shared["date"]:
         errors["date"] = (
             f"This is before {shared['school_name']} shared the practice ({shared['date']})."
         )
@@ -418,18 +407,13 @@ def update_adoption(
     practice, step = get_adoption(scope, practice_uid, uid)
     before = _adoption_state(step)
     cleaned = _clean_adoption(scope, practice, data, step_uid=uid)
-    rows = graph.store.run(
-        q.UPDATE_ADOPTION,
-        {
-            "practice_uid": practice_uid,
-            "network_uid": scope.network_uid,
-            "version": version,
-            "uid": uid,
-            "school_uid": cleaned["school_uid"],
-            "props": cleaned["props"],
-            "now": now_ms(),
-        },
-    )
+    params = {
+        "practice_uid": practice_uid,
+        "network_uid": scope.network_uid,
+        "uid": uid,
+        "school_uid": cleaned["school_uid"],
+    }
+    rows = run_versioned(q.UPDATE_ADOPTION, params, version, cleaned["props"])
     if not rows:
         practice, step = get_adoption(scope, practice_uid, uid)
         current = {**_adoption_state(step), "version": practice["version"]}
