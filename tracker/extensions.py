@@ -48,8 +48,6 @@ class Graph:
                 if holder["store"] is None:
                     try:
                         holder["store"] = open_store(app.config)
-                    except StoreUnavailable:
-                        raise
                     except OSError as exc:
                         raise StoreUnavailable(f"graph store could not be opened: {exc}") from exc
         return holder["store"]

@@ -2,7 +2,6 @@
 
 from tracker.graph.queries import (
     activity,
-    bulk,
     coaching,
     funding,
     group,
@@ -19,7 +18,6 @@ from tracker.graph.queries import (
 
 __all__ = [
     "activity",
-    "bulk",
     "coaching",
     "funding",
     "group",
