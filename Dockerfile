@@ -1,4 +1,11 @@
 # The Learning Network Tracker web app (gunicorn). See docs/deployment.md.
+
+# The influence maps' browser libraries, from npm (package-lock.json pins them).
+FROM node:20-slim AS vendor
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -12,6 +19,8 @@ RUN groupadd --system --gid 10001 tracker \
 
 WORKDIR /app
 COPY . /app
+COPY --from=vendor /build/node_modules/cytoscape/dist/cytoscape.min.js \
+     /build/node_modules/cytoscape-svg/cytoscape-svg.js /app/tracker/static/vendor/
 
 # Editable on purpose: create_app() finds templates/ and migrations/ beside the package
 # (tracker/__init__.py ROOT), so the package must run from /app, not from site-packages.

@@ -44,16 +44,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from tracker.blueprints import (
         activities,
         admin,
+        api,
         auth,
         coaching,
+        dashboard,
         funding,
         groups,
         main,
+        maps,
         networks,
         packages,
         people,
         roles,
         schools,
+        survey,
+        surveys,
         timeline,
         transfers,
     )
@@ -62,6 +67,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         main,
         auth,
         networks,
+        dashboard,
+        maps,
         schools,
         people,
         groups,
@@ -72,7 +79,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         funding,
         timeline,
         packages,
+        surveys,
+        survey,
         admin,
+        api,
     ):
         app.register_blueprint(module.bp)
     # Sections of a network shown in its navigation, once their pages exist.
@@ -90,6 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _configure_login() -> None:
+    from tracker.services.tokens import load_from_request
     from tracker.services.users import load_from_session_id
 
     login_manager.login_view = "auth.login"
@@ -97,6 +108,7 @@ def _configure_login() -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_from_session_id)
+    login_manager.request_loader(load_from_request)
 
 
 def _deny_undeclared() -> None:

@@ -90,10 +90,15 @@ def demo_command(as_json: bool) -> None:
         f"{result['schools']} schools, {result['people']} people."
     )
     click.echo(
-        f"A year of activity: {result['groups']} enquiry groups with {result['group_sessions']} "
+        f"Its activity: {result['groups']} enquiry groups with {result['group_sessions']} "
         f"sessions, {result['coaching_pairs']} co-coaching pairs, {result['roles']} roles, "
         f"{result['activities']} activities, {result['transfers']} knowledge-transfer steps."
     )
+    for survey in result.get("survey_rounds", []):
+        click.echo(
+            f"Questionnaire “{survey['title']}” ({survey['opens']} to {survey['closes']}, "
+            f"{survey['status']}): {survey['invited']} invited, {survey['responses']} answering."
+        )
     click.echo("Logins (also kept in instance/demo-logins.json):")
     for login in result["logins"]:
         click.echo(f"  {login['role']:<12} {login['email']:<34} {login['password']}")
@@ -316,6 +321,103 @@ def export_command(
         click.echo(f"Exported “{network['name']}” to {path}.")
 
 
+def _analysis(network_ref: str, at: str | None) -> dict[str, Any]:
+    from tracker.services import Invalid, networks
+    from tracker.services import analysis as analysis_service
+
+    network = networks.resolve(network_ref)
+    try:
+        return analysis_service.results(network["uid"], at)
+    except Invalid as error:
+        raise click.ClickException(error.errors["at"]) from None
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "n/a" if value is None else str(value)
+
+
+@click.command("metrics")
+@click.argument("network_ref", metavar="NETWORK")
+@click.option("--at", help="As-at date, YYYY-MM-DD (default: today).")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+@_one_line_errors
+def metrics_command(network_ref: str, at: str | None, as_json: bool) -> None:
+    """Network, school and person metrics as at a date."""
+    from tracker.services.analysis import metrics_document
+
+    document = metrics_document(_analysis(network_ref, at))
+    if as_json:
+        click.echo(json.dumps(document))
+        return
+    click.echo(f"Metrics as at {document['at']}")
+    for key, value in document["network_metrics"].items():
+        if not isinstance(value, dict | list):
+            click.echo(f"  {key.replace('_', ' ')}: {_number(value)}")
+    click.echo(
+        f"{len(document['schools'])} schools, {len(document['people'])} people "
+        "(use --json for school and person metrics)"
+    )
+
+
+@click.command("signs")
+@click.argument("network_ref", metavar="NETWORK")
+@click.option("--at", help="As-at date, YYYY-MM-DD (default: today).")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+@_one_line_errors
+def signs_command(network_ref: str, at: str | None, as_json: bool) -> None:
+    """The warning signs as at a date."""
+    from tracker.services.analysis import signs_document
+
+    document = signs_document(_analysis(network_ref, at))
+    if as_json:
+        click.echo(json.dumps(document))
+        return
+    held = [s for s in document["signs"] if "insufficient_data" not in s["evidence"]]
+    unjudged = [s for s in document["signs"] if "insufficient_data" in s["evidence"]]
+    click.echo(f"Warning signs as at {document['at']}: {len(held)}")
+    for sign in held:
+        click.echo(f"  [{sign['severity']}] {sign['title']} ({sign['id']})")
+        click.echo(f"      {sign['explanation']}")
+    if not held:
+        click.echo("  none holds")
+    for sign in unjudged:
+        click.echo(f"  [not judged] {sign['title']}: {sign['evidence']['insufficient_data']}")
+
+
+@click.command("retention")
+@click.option("--network", "network_ref", help="Only this network (uid or exact name).")
+@click.option("--apply", "apply_", is_flag=True, help="Delete (without it: a dry run).")
+@click.option("--json", "as_json", is_flag=True, help="Print what is (or would be) deleted.")
+@with_appcontext
+@_one_line_errors
+def retention_command(network_ref: str | None, apply_: bool, as_json: bool) -> None:
+    """Delete questionnaire answers older than each network's retention setting."""
+    from tracker.services import networks, surveys, today
+
+    network_uid = networks.resolve(network_ref)["uid"] if network_ref else None
+    rows = surveys.apply_retention(network_uid, today=today(), dry_run=not apply_, actor="cli")
+    if as_json:
+        click.echo(json.dumps({"applied": apply_, "rounds": rows}, indent=2))
+        return
+    if not rows:
+        click.echo("Nothing is older than the networks' retention settings.")
+        return
+    verb = "Deleted" if apply_ else "Would delete"
+    click.echo(f"{'ended':<10}  {'ties':>6}  {'responses':>9}  {'unlisted':>8}  round")
+    for row in rows:
+        click.echo(
+            f"{row['ended']:<10}  {row['ties']:>6}  {row['responses']:>9}  "
+            f"{row['unlisted']:>8}  {row['title']} ({row['survey']})"
+        )
+    click.echo(f"{verb} the answers of {len(rows)} round{'s' if len(rows) != 1 else ''}.")
+    if not apply_:
+        click.echo("Dry run: nothing was deleted. Run again with --apply to delete.")
+
+
 COMMANDS = (
     init_command,
     run_command,
@@ -324,6 +426,9 @@ COMMANDS = (
     networks_command,
     import_command,
     export_command,
+    metrics_command,
+    signs_command,
+    retention_command,
 )
 
 

@@ -48,6 +48,13 @@ def from_environment(folder: Path | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Questionnaire links by email; without MAIL_SERVER and MAIL_FROM the app says so.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1").lower() in {"1", "true", "yes"},
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
     }
 
 
@@ -61,4 +68,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
     "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute",
+    # Questionnaire link pages, per address: generous (a whole school may share one address),
+    # and a tight limit counted only on links that are refused (guessing).
+    "SURVEY_RATE_LIMIT": "300 per minute",
+    "SURVEY_REFUSED_RATE_LIMIT": "10 per minute",
 }

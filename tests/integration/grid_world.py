@@ -8,6 +8,7 @@ The grid then asks for network A's URLs with B's objects and expects 404.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 from collections.abc import Callable, Iterable
@@ -21,7 +22,17 @@ from tracker.access import Scope
 from tracker.extensions import db
 from tracker.models import User
 from tracker.packages.export import package_files, zip_bytes
-from tracker.services import activities, coaching, funding, groups, roles, transfers, users
+from tracker.services import (
+    activities,
+    coaching,
+    funding,
+    groups,
+    roles,
+    surveys,
+    tokens,
+    transfers,
+    users,
+)
 
 # Every URL argument the grid knows how to fill; a route with another one fails the grid.
 NETWORK_ARGUMENT = "network_uid"
@@ -41,9 +52,13 @@ OBJECT_ARGUMENTS = frozenset(
         "adoption_uid",
         "period_uid",
         "job_id",
+        "round_uid",
     }
 )
-KNOWN_ARGUMENTS = OBJECT_ARGUMENTS | ACCOUNT_ARGUMENTS | {NETWORK_ARGUMENT}
+# A questionnaire respondent's pages: no account, the personal link's token is the credential,
+# so B's link with B's colleague is as usable as A's ("other" scope: allowed).
+RESPONDENT_ARGUMENTS = frozenset({"token", "nominee_uid"})
+KNOWN_ARGUMENTS = OBJECT_ARGUMENTS | ACCOUNT_ARGUMENTS | RESPONDENT_ARGUMENTS | {NETWORK_ARGUMENT}
 
 PRACTICE = "Philosophy for Children"
 
@@ -52,6 +67,33 @@ def _coordinator(world: World, key: str) -> Scope:
     user = db.session.get(User, world.users[f"coordinator{key}"])
     assert user is not None
     return Scope(user, world.networks[key]["uid"], "coordinator")
+
+
+def _days(offset: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=offset)).isoformat()
+
+
+def _survey_objects(scope: Scope, person: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An open round with person 0's link, consented, two colleagues and one "not listed"
+    named: every respondent page then has something to show (URL arguments, form values)."""
+    made = surveys.open_round(
+        scope,
+        {
+            "title": "Advice network",
+            "topics": list(surveys.TOPICS),
+            "opens": _days(0),
+            "closes": _days(30),
+            "consent_text": "Grid consent",
+        },
+    )
+    token = surveys.reissue(scope, made["uid"], person[0], "http://localhost").rsplit("/", 1)[1]
+    surveys.give_consent(token)
+    tie = {"topics": ["teaching_learning"], "frequency": "monthly", "influence": 3}
+    for nominee in person[1:]:
+        surveys.save_nomination(token, {"nominee_uid": nominee, **tie})
+    unlisted = surveys.save_unlisted(token, {"text": "An adviser from outside", **tie})
+    arguments = {"round_uid": made["uid"], "token": token, "nominee_uid": person[1]}
+    return arguments, {"unlisted_id": unlisted, "survey_extend_to": _days(60)}
 
 
 def _network_objects(world: World, key: str) -> dict[str, Any]:
@@ -152,7 +194,9 @@ def _network_objects(world: World, key: str) -> dict[str, Any]:
         role="evaluator",
         network_uid=scope.network_uid,
     )
+    survey_arguments, survey_values = _survey_objects(scope, person)
     made = {
+        **survey_arguments,
         "network_uid": scope.network_uid,
         "school_uid": school[0],
         "person_uid": person[0],
@@ -177,8 +221,11 @@ def _network_objects(world: World, key: str) -> dict[str, Any]:
         "people": person,
         "membership_uid": memberships[1]["uid"],
         "pair_session": "2024-11-12",
+        # A token of the coordinator's own, for the revoke form.
+        "token_id": tokens.create(scope.user, f"{key} script")[1].id,
         # The network's own package, as its export page gives it: a valid upload.
         "package_zip": zip_bytes(package_files(scope.network_uid)),
+        **survey_values,
     }
     return {**made, **extra}
 
@@ -204,6 +251,11 @@ FORMS: dict[str, Callable[[Values], dict[str, Any]]] = {
     "auth.login": lambda v: {"email": "coordA@example.org", "password": PASSWORD},
     "auth.logout": lambda v: {},
     "auth.sign_out_everywhere": lambda v: {},
+    "dashboard.settings": lambda v: {"version": "1", "weak_consistency.min_share": "0.6"},
+    # Named maps off (switching on needs a round whose consent text says so): saved, audited.
+    "maps.settings": lambda v: {},
+    "auth.tokens": lambda v: {"name": "A forged script", "days": "30"},
+    "auth.revoke_token": lambda v: {"token": str(v["token_id"])},
     "auth.account": lambda v: {
         "current_password": PASSWORD,
         "new_password": "a forged but long passphrase",
@@ -375,29 +427,93 @@ FORMS: dict[str, Callable[[Values], dict[str, Any]]] = {
     "admin.remove_grant": lambda v: {},
     "admin.set_active": lambda v: {"active": "0"},
     "admin.sign_out": lambda v: {},
+    # The questionnaire's respondent pages (the grid's link, person 0's), in survey_objects.
+    "survey.start": lambda v: {"agree": "y"},
+    "survey.colleague": lambda v: {
+        "replace": "1",
+        "topics": ["curriculum"],
+        "frequency": "weekly",
+        "influence": "4",
+    },
+    "survey.remove": lambda v: {},
+    "survey.unlisted": lambda v: {
+        "text": "A forged adviser",
+        "topics": ["curriculum"],
+        "frequency": "termly",
+        "influence": "2",
+    },
+    "survey.remove_unlisted": lambda v: {"id": str(v["unlisted_id"])},
+    "survey.about_you": lambda v: {
+        "leader_in_school": "no",
+        "leader_in_network": "unsure",
+        "trust_other_schools": "3",
+        "levels": ["adult"],
+    },
+    "survey.submit": lambda v: {},
+    "survey.withdraw": lambda v: {"confirm": "yes"},
+    # ... and the coordinator's.
+    "surveys.create": lambda v: {
+        "title": "A forged round",
+        "topics": ["curriculum"],
+        "opens": _days(0),
+        "closes": _days(30),
+        "consent_text": "Forged consent",
+    },
+    "surveys.extend": lambda v: {"extend-closes": v["survey_extend_to"]},
+    "surveys.close": lambda v: {},
+    "surveys.reopen": lambda v: {},
+    "surveys.issue_links": lambda v: {},
+    "surveys.send": lambda v: {},
+    "surveys.reissue": lambda v: {"person_uid": v["people"][2]},
+    "surveys.revoke": lambda v: {"person_uid": v["people"][2]},
+    "surveys.withdraw": lambda v: {"person_uid": v["people"][1], "confirm": "yes"},
 }
 
 # Where an edit form's version is read (page endpoint, hidden field), when not on its own page.
 VERSION_ON: dict[str, tuple[str, str]] = {
+    "maps.settings": ("maps.settings", "version"),
     "coaching.end": ("coaching.show", "version"),
     "roles.end": ("roles.index", "end-{role_uid}-version"),
     "funding.end": ("funding.index", "end-{period_uid}-version"),
+    "surveys.extend": ("surveys.show", "extend-version"),
+    "surveys.close": ("surveys.show", "state-version"),
+    "surveys.reopen": ("surveys.show", "state-version"),
 }
 
 # Posted with CSRF off, these are accepted but change neither store, by design.
 WRITES_NOTHING = {
     "auth.logout": "ends the session cookie only",
     "packages.upload": "a preview: the package is checked, nothing is written",
+    "survey.start": "the grid's respondent consented already (the pages behind consent need "
+    "it), and agreeing twice changes nothing",
 }
 # Posted with CSRF off, refused all the same (with a 4xx that is not 401/403/404).
 REFUSED_ANYWAY = {
     "packages.confirm": "needs the token of an upload previewed in the same session",
+    "surveys.send": "no mail server in the tests: refused, with a page that says so",
+}
+
+# A respondent's link is used in a questionnaire's order (answers, removals, sending, then
+# withdrawing), all before the coordinator closes and then reopens the link's round.
+SURVEY_PHASES = {
+    "survey.about_you": -4,
+    "survey.colleague": -4,
+    "survey.start": -4,
+    "survey.unlisted": -4,
+    "survey.remove": -3,
+    "survey.remove_unlisted": -3,
+    "survey.submit": -2,
+    "survey.withdraw": -1,
+    "surveys.close": 7,
+    "surveys.reopen": 8,
 }
 
 
 def _phase(endpoint: str) -> int:
     """The control test's order: add and edit, then end, then delete (children first), and the
     routes that end the coordinator's own session last."""
+    if endpoint in SURVEY_PHASES:
+        return SURVEY_PHASES[endpoint]
     name = endpoint.split(".", 1)[1]
     last = ("auth.logout", "auth.account", "auth.sign_out_everywhere")
     if endpoint in last:

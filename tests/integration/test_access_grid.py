@@ -54,10 +54,24 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "auth.logout": {"POST": SIGNED_IN},
     "auth.sign_out_everywhere": {"POST": SIGNED_IN},
     "auth.account": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "auth.tokens": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "auth.revoke_token": {"POST": SIGNED_IN},
     "networks.create": {"GET": COORDINATOR, "POST": COORDINATOR},
     "networks.show": {"GET": READERS},
     "networks.edit": {"GET": COORDINATOR, "POST": COORDINATOR},
     "networks.history": {"GET": COORDINATOR},
+    "dashboard.index": {"GET": READERS},
+    "dashboard.settings": {"GET": COORDINATOR, "POST": COORDINATOR},
+    # Influence maps: read by every reader (names masked per viewer); named maps: coordinators.
+    "maps.index": {"GET": READERS},
+    "maps.data": {"GET": READERS},
+    "maps.csv": {"GET": READERS},
+    "maps.settings": {"GET": COORDINATOR, "POST": COORDINATOR},
+    # The JSON API: scripts with a bearer token, or a signed-in browser.
+    "api.openapi": {"GET": EVERYONE},
+    "api.networks": {"GET": SIGNED_IN},
+    "api.signs": {"GET": READERS},
+    "api.metrics": {"GET": READERS},
     "schools.index": {"GET": READERS},
     "schools.create": {"GET": COORDINATOR, "POST": COORDINATOR},
     "schools.show": {"GET": READERS},
@@ -118,6 +132,30 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "funding.end": {"POST": COORDINATOR},
     "funding.delete": {"GET": COORDINATOR, "POST": COORDINATOR},
     "timeline.index": {"GET": READERS},
+    # The staff questionnaire: the network's readers see rounds and counts, coordinators run
+    # them; a respondent needs only their personal link (anyone holding it, no account).
+    "surveys.index": {"GET": READERS},
+    "surveys.create": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "surveys.show": {"GET": READERS},
+    "surveys.compare": {"GET": READERS},
+    "surveys.extend": {"POST": COORDINATOR},
+    "surveys.close": {"POST": COORDINATOR},
+    "surveys.reopen": {"POST": COORDINATOR},
+    "surveys.issue_links": {"POST": COORDINATOR},
+    "surveys.send": {"POST": COORDINATOR},
+    "surveys.revoke": {"POST": COORDINATOR},
+    "surveys.reissue": {"POST": COORDINATOR},
+    "surveys.withdraw": {"GET": COORDINATOR, "POST": COORDINATOR},
+    "survey.start": {"GET": EVERYONE, "POST": EVERYONE},
+    "survey.colleagues": {"GET": EVERYONE},
+    "survey.colleague": {"GET": EVERYONE, "POST": EVERYONE},
+    "survey.remove": {"GET": EVERYONE, "POST": EVERYONE},
+    "survey.unlisted": {"GET": EVERYONE, "POST": EVERYONE},
+    "survey.remove_unlisted": {"POST": EVERYONE},
+    "survey.about_you": {"GET": EVERYONE, "POST": EVERYONE},
+    "survey.review": {"GET": EVERYONE},
+    "survey.submit": {"POST": EVERYONE},
+    "survey.withdraw": {"GET": EVERYONE, "POST": EVERYONE},
     # Packages hold every name in the network: only coordinators upload, import or export.
     "packages.index": {"GET": COORDINATOR},
     "packages.upload": {"POST": COORDINATOR},
@@ -216,7 +254,8 @@ def test_anonymous_json_requests_get_401(app):
     client = app.test_client()
     wrong = []
     for rule in _rules(app):
-        if EXPECTED.get(rule.endpoint, {}).get("GET") == EVERYONE or rule.endpoint == "auth.login":
+        # Public routes (any method open to everyone) have no sign-in to ask for.
+        if EVERYONE in EXPECTED.get(rule.endpoint, {}).values() or rule.endpoint == "auth.login":
             continue
         with app.test_request_context():
             url = url_for(rule.endpoint, **{a: DUMMY[a] for a in rule.arguments})
@@ -331,7 +370,7 @@ def _expected(case: Case) -> str:
         # Passing the network rule, the object lookup must still stay inside network A.
         return "404" if case.scope.startswith("mixed") else "ok"
     if case.role == "anonymous":
-        return "login"
+        return "401" if case.url.startswith("/api/") else "login"
     if case.networked:
         visible = case.scope != "other" and case.role in READERS
         return "403" if visible else "404"
@@ -352,7 +391,7 @@ def _matches(expected: str, response: TestResponse, case: Case) -> bool:
     status = response.status_code
     if expected == "login":
         return _is_login_redirect(response, case)
-    if expected in {"403", "404"}:
+    if expected in {"401", "403", "404"}:
         return status == int(expected)
     if case.method == "GET":
         if case.endpoint == "auth.login" and case.role != "anonymous":

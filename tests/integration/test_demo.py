@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter, defaultdict
 from typing import Any
@@ -13,7 +14,13 @@ from tracker.extensions import graph
 from tracker.graph.queries import maintenance
 from tracker.services import demo
 
-YEAR = ("2024-09-01", "2025-08-31")
+
+def _year() -> tuple[str, str]:
+    """The demonstration's period: the last complete school year and this one so far."""
+    start, months = demo.period()
+    first = dt.date.fromisoformat(start)
+    year, month = divmod(first.month - 1 + months, 12)
+    return start, (dt.date(first.year + year, month + 1, 1) - dt.timedelta(days=1)).isoformat()
 
 
 def _load(runner) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -107,9 +114,11 @@ def test_every_category_arrives_and_matches_the_counts_printed(app, runner):
         + [r["props"]["date"] for r in types["ADOPTED_BY"] + types["TRAINED"]]
         + [d for p in labels["CoachingPair"] for d in p["sessions"]]
     )
-    assert YEAR[0] <= min(dates) and max(dates) <= YEAR[1]
-    terms = Counter(d[:7] for d in dates)
-    assert any(m.startswith("2024-1") for m in terms) and any(m >= "2025-04" for m in terms)
+    first, last = _year()
+    assert first <= min(dates) and max(dates) <= last <= dt.date.today().isoformat()
+    months = Counter(d[:7] for d in dates)
+    autumn, summer = f"{first[:4]}-1", f"{int(first[:4]) + 1}-04"
+    assert any(m.startswith(autumn) for m in months) and any(m >= summer for m in months)
 
 
 def test_a_second_load_changes_nothing_but_the_audit_log(app, runner):
@@ -198,3 +207,10 @@ def test_the_demo_package_is_the_same_every_time(tmp_path):
     assert demo.write(first) == demo.write(second)
     for path in sorted(first.iterdir()):
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def test_the_demo_is_the_last_complete_school_year_and_this_one_so_far():
+    assert demo.period(dt.date(2026, 11, 23)) == ("2025-09-01", 14)
+    assert demo.period(dt.date(2026, 9, 1)) == ("2025-09-01", 12)
+    assert demo.period(dt.date(2026, 8, 31)) == ("2024-09-01", 23)
+    assert demo.period(dt.date(2025, 9, 30)) == ("2024-09-01", 12)

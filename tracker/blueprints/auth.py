@@ -12,6 +12,7 @@ from tracker.forms import attach_errors
 from tracker.forms.auth import LoginForm, PasswordForm
 from tracker.models import User
 from tracker.services import Invalid, audit
+from tracker.services import tokens as token_service
 from tracker.services import users as user_service
 
 bp = Blueprint("auth", __name__)
@@ -93,3 +94,54 @@ def account():  # type: ignore[no-untyped-def]
             flash("Password changed. Other sessions have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@access.signed_in
+def tokens():  # type: ignore[no-untyped-def]
+    """API tokens for scripts: made here, shown once, revocable."""
+    made, errors, status = None, {}, 200
+    if request.method == "POST":
+        try:
+            days = int(request.form.get("days") or token_service.DEFAULT_DAYS)
+        except ValueError:
+            days = 0
+        try:
+            made, _ = token_service.create(current_user, request.form.get("name", ""), days)
+        except Invalid as exc:
+            db.session.rollback()
+            errors, status = exc.errors, 422
+        else:
+            db.session.commit()
+            status = 201
+    return render_template(
+        "auth/tokens.html",
+        tokens=token_service.listing(current_user),
+        made=made,
+        errors=errors,
+        form=request.form if errors else {},
+        max_days=token_service.MAX_DAYS,
+        default_days=token_service.DEFAULT_DAYS,
+    ), status
+
+
+@bp.post("/account/tokens/revoke")
+@access.signed_in
+def revoke_token():  # type: ignore[no-untyped-def]
+    try:
+        token_service.revoke(current_user, request.form.get("token", ""))
+    except Invalid as exc:
+        db.session.rollback()
+        flash(exc.errors["token"], "error")
+        return render_template(
+            "auth/tokens.html",
+            tokens=token_service.listing(current_user),
+            made=None,
+            errors={},
+            form={},
+            max_days=token_service.MAX_DAYS,
+            default_days=token_service.DEFAULT_DAYS,
+        ), 422
+    db.session.commit()
+    flash("Token revoked: scripts using it are refused from now on.", "success")
+    return redirect(url_for("auth.tokens"))

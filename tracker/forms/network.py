@@ -58,6 +58,11 @@ class PersonForm(VersionedForm):
     layer = SelectField("Layer", choices=dict(LAYERS))
     job_title = StringField("Job title", validators=[Length(max=120)])
     promoted = BooleanField("Holds a promoted post")
+    email = StringField(
+        "Email",
+        validators=[Optional(), Length(max=254)],
+        description="Only for sending questionnaire links; leaders and evaluators never see it.",
+    )
     school_uid = SelectField("School", choices=[], validate_choice=False)
     start = DateField("Started at the school", validators=[Optional()])
     end = DateField(

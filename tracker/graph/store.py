@@ -64,8 +64,71 @@ def registered_queries() -> dict[str, Query]:
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
+class _Unportable(Exception):
+    """Raised by the fast check; the slow one then finds the value again and names it."""
+
+
+def _portable(value: Any) -> Any:
+    """``value`` itself when it is portable as it is, a copy with tuples as lists, or raise.
+
+    Exact-type tests and no path strings: imports pass hundreds of thousands of values per
+    batch. Anything unusual (subclasses, other mappings) goes to the slow check.
+    """
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return value
+    if kind is int:
+        if INT64_MIN <= value <= INT64_MAX:
+            return value
+        raise _Unportable
+    if kind is float:
+        if value - value == 0.0:  # false for nan and both infinities
+            return value
+        raise _Unportable
+    if kind is list:
+        out = value
+        for i, item in enumerate(value):
+            if type(item) is str or item is None:
+                continue
+            checked = _portable(item)
+            if checked is not item:
+                if out is value:
+                    out = list(value)
+                out[i] = checked
+        return out
+    if kind is dict:
+        out = value
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unportable
+            if type(item) is str or item is None:
+                continue
+            checked = _portable(item)
+            if checked is not item:
+                if out is value:
+                    out = dict(value)
+                out[key] = checked
+        return out
+    if kind is tuple:
+        return [_portable(item) for item in value]
+    raise _Unportable
+
+
 def check_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Reject parameter values that the two backends would not treat identically."""
+    """Reject parameter values that the two backends would not treat identically.
+
+    Values that are already plain (``dict``, ``list``, ``str``, in-range ``int``, finite
+    ``float``, ``bool``, ``None``) are returned as they are, not copied; tuples become lists
+    and other mappings plain dicts. The path to a bad value is only worked out when raising.
+    """
+    try:
+        return {key: _portable(value) for key, value in params.items()}
+    except _Unportable:
+        return _check_slowly(params)
+
+
+def _check_slowly(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The same rules, one value at a time with its path: names the value that fails."""
 
     def check(value: Any, path: str) -> Any:
         if value is None or isinstance(value, bool | str):

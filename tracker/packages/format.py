@@ -95,6 +95,9 @@ BY_NAME: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
 ORDER: dict[str, int] = {spec.name: i for i, spec in enumerate(FILES)}
 REQUIRED: tuple[str, ...] = tuple(spec.name for spec in FILES if spec.required)
 
+# Answers from a package carry no questionnaire round: they are stamped ``import:<date>``.
+SURVEY_PREFIX = "import:"
+
 LIST_SEPARATOR = ";"
 # Cells that a spreadsheet would run as a formula; exports prefix them with a quote.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -3,6 +3,12 @@
 One read query per kind of record for the whole network, then pure Python. The result is a
 list of write batches in dependency order (nodes before the relationships that need them);
 rows that change nothing are not written at all, so re-importing a package writes nothing.
+Rows the graph does not hold yet go to ``CREATE`` statements, changed ones to ``MERGE`` upserts.
+
+The plan can hand its rows to a writer as it goes (``sink``): each kind of record is passed on
+as soon as it is planned, so the store writes people while later files are still compared.
+Nothing is passed on before the network and its schools have been checked, the only steps
+that can refuse a package.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,39 +24,90 @@ from tracker.graph.queries import network as network_q
 from tracker.graph.queries import package as q
 from tracker.graph.store import GraphStore, Query
 from tracker.packages import ids
+from tracker.packages.format import SURVEY_PREFIX
 from tracker.packages.report import Problem
 from tracker.packages.validate import Parsed
 
+
+@dataclass(frozen=True)
+class Write:
+    """One kind of write. ``needs``: labels of the nodes its statement looks up, so batches
+    that make such nodes must have finished first; ``makes``: labels of nodes it may create;
+    ``fallback``: for a ``CREATE`` statement, its ``MERGE`` twin taking the same rows, sent
+    instead when the ``CREATE`` meets a uid that already exists (the statement then wrote
+    nothing: a statement is atomic)."""
+
+    query: Query
+    needs: frozenset[str] = frozenset()
+    makes: frozenset[str] = frozenset()
+    fallback: Query | None = None
+
+
+def _write(
+    query: Query,
+    needs: str = "",
+    makes: str = "",
+    fallback: Query | None = None,
+    *,
+    in_network: bool = True,
+) -> Write:
+    """Every write but the network's own waits for the network node: so a network that has no
+    node yet holds nothing, and the plan need not look (``Planner.read``); and an import
+    whose ``CREATE_NETWORK`` fails (another import created the network first) writes nothing.
+    """
+    labels = needs.split() + (["Network"] if in_network else [])
+    return Write(query, frozenset(labels), frozenset(makes.split()), fallback)
+
+
 # The order writes are sent in: what a relationship needs exists before it.
-WRITE_ORDER: tuple[Query, ...] = (
-    q.UPSERT_NETWORK,
-    q.UPSERT_SCHOOLS,
-    q.UPSERT_MEMBERSHIPS,
-    q.UPSERT_PEOPLE,
-    q.UPSERT_WORK,
-    q.UPSERT_FUNDING,
-    q.UPSERT_ROLES,
-    q.UPSERT_GROUPS,
-    q.UPSERT_GROUP_MEMBERS,
-    q.UPSERT_SESSIONS,
-    q.ATTEND_SESSIONS,
-    q.UPSERT_OUTCOMES,
-    q.UPSERT_PAIRS,
-    q.JOIN_PAIRS,
-    q.LEAVE_PAIRS,
-    q.UPSERT_TRAINED,
-    q.UPSERT_ACTIVITIES,
-    q.UNLINK_HOSTS,
-    q.LINK_HOSTS,
-    q.UNLINK_DECIDERS,
-    q.LINK_DECIDERS,
-    q.ATTEND_ACTIVITIES,
-    q.UPSERT_PRACTICES,
-    q.UPSERT_SHARED,
-    q.UPSERT_ADOPTED,
-    q.UPSERT_ADVICE,
-    q.UPSERT_RESPONSES,
+WRITES: tuple[Write, ...] = (
+    _write(q.CREATE_NETWORK, makes="Network", in_network=False),
+    _write(q.UPSERT_NETWORK, makes="Network", in_network=False),
+    _write(q.UPSERT_SCHOOLS, makes="School"),
+    _write(q.UPSERT_MEMBERSHIPS, needs="School Network"),
+    _write(q.CREATE_STAFF, "Network School", "Person", q.UPSERT_STAFF),
+    _write(q.CREATE_PEOPLE, "Network", "Person", q.UPSERT_PEOPLE),
+    _write(q.UPSERT_PEOPLE, "Network", "Person"),
+    _write(q.UPSERT_WORK, needs="Person School"),
+    _write(q.CREATE_FUNDING, makes="FundingPeriod", fallback=q.UPSERT_FUNDING),
+    _write(q.UPSERT_FUNDING, makes="FundingPeriod"),
+    _write(q.CREATE_ROLES, "Person", "Role", q.UPSERT_ROLES),
+    _write(q.UPSERT_ROLES, "Person", "Role"),
+    _write(q.CREATE_GROUPS, makes="EnquiryGroup", fallback=q.UPSERT_GROUPS),
+    _write(q.UPSERT_GROUPS, makes="EnquiryGroup"),
+    _write(q.UPSERT_GROUP_MEMBERS, needs="Person EnquiryGroup"),
+    _write(q.CREATE_SESSIONS, "EnquiryGroup", "GroupSession", q.UPSERT_SESSIONS),
+    _write(q.UPSERT_SESSIONS, "EnquiryGroup", "GroupSession"),
+    _write(q.CREATE_ATTEND_SESSIONS, needs="Person GroupSession"),
+    _write(q.ATTEND_SESSIONS, needs="Person GroupSession"),
+    _write(q.CREATE_OUTCOMES, "EnquiryGroup", "Outcome", q.UPSERT_OUTCOMES),
+    _write(q.CREATE_PAIRS, makes="CoachingPair", fallback=q.UPSERT_PAIRS),
+    _write(q.UPSERT_PAIRS, makes="CoachingPair"),
+    _write(q.JOIN_PAIRS, needs="Person CoachingPair"),
+    _write(q.LEAVE_PAIRS, needs="CoachingPair"),
+    _write(q.UPSERT_TRAINED, needs="Person"),
+    _write(q.CREATE_ACTIVITIES, makes="Activity", fallback=q.UPSERT_ACTIVITIES),
+    _write(q.UPSERT_ACTIVITIES, makes="Activity"),
+    _write(q.UNLINK_HOSTS, needs="Activity"),
+    _write(q.LINK_HOSTS, needs="Activity School"),
+    _write(q.UNLINK_DECIDERS, needs="Activity"),
+    _write(q.LINK_DECIDERS, needs="Activity School"),
+    _write(q.CREATE_ATTEND_ACTIVITIES, needs="Person Activity"),
+    _write(q.ATTEND_ACTIVITIES, needs="Person Activity"),
+    _write(q.CREATE_PRACTICES, makes="Practice", fallback=q.UPSERT_PRACTICES),
+    _write(q.UPSERT_PRACTICES, makes="Practice"),
+    _write(q.UPSERT_SHARED, needs="School Practice"),
+    _write(q.UPSERT_ADOPTED, needs="Practice School"),
+    _write(q.CREATE_ADVICE, needs="Person"),
+    _write(q.UPSERT_ADVICE, needs="Person"),
+    _write(q.CREATE_RESPONSES, makes="Response", fallback=q.UPSERT_RESPONSES),
+    _write(q.UPSERT_RESPONSES, makes="Response"),
 )
+
+WRITE_NAMES = frozenset(w.query.name for w in WRITES)
+
+# Called as sink(network_uid, write, rows) with rows that are ready to be written.
+Sink = Callable[[str, Write, list[dict[str, Any]]], None]
 
 
 def same(a: Any, b: Any) -> bool:
@@ -66,9 +124,16 @@ def same(a: Any, b: Any) -> bool:
 
 
 def differs(existing: dict[str, Any] | None, props: dict[str, Any]) -> bool:
+    """True unless every value in ``props`` is ``same`` as the stored one."""
     if existing is None:
         return True
-    return any(not same(existing.get(k), v) for k, v in props.items())
+    for key, value in props.items():
+        held = existing.get(key)
+        if held is value or (type(held) is type(value) and held == value):
+            continue  # the common case on a re-import, decided without calling ``same``
+        if not same(held, value):
+            return True
+    return False
 
 
 def as_date(value: Any) -> str | None:
@@ -102,10 +167,9 @@ class Plan:
     writes: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     problems: list[Problem] = field(default_factory=list)
 
-    def batches(self) -> list[tuple[Query, list[dict[str, Any]]]]:
-        return [
-            (query, self.writes[query.name]) for query in WRITE_ORDER if self.writes.get(query.name)
-        ]
+    def batches(self) -> list[tuple[Write, list[dict[str, Any]]]]:
+        """Every kind of write that has rows, in the order they must be sent."""
+        return [(w, self.writes[w.query.name]) for w in WRITES if self.writes.get(w.query.name)]
 
     @property
     def total(self) -> int:
@@ -123,6 +187,10 @@ class Planner:
         self.groups: dict[str, str] = {}
         self.pairs: dict[str, str] = {}
         self.activities: dict[str, str] = {}
+        self.sink: Sink | None = None
+        self.sent: dict[str, int] = {}  # query name -> rows already handed to the sink
+        self.pending = 0  # rows planned since the last flush
+        self.flush_rows = 2000
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -134,9 +202,45 @@ class Planner:
 
     def write(self, query: Query, row: dict[str, Any]) -> None:
         self.plan.writes[query.name].append(row)
+        self.pending += 1
+        if self.pending >= self.flush_rows:
+            self.flush()
 
-    def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
-        return self.store.run(query, {"network_uid": self.plan.network_uid, **params})
+    def flush(self) -> None:
+        """Hand the rows planned since the last flush to the sink, kind by kind in order.
+
+        Called after each step, and within a step whenever a batch's worth of rows is ready.
+        A flush passes on every kind in ``WRITES`` order, and each step writes a record's
+        nodes before the relationships that need them, so no row is sent before its ends.
+        """
+        self.pending = 0
+        if self.sink is None:
+            return
+        for w in WRITES:
+            rows = self.plan.writes.get(w.query.name)
+            sent = self.sent.get(w.query.name, 0)
+            if rows and len(rows) > sent:
+                self.sink(self.plan.network_uid, w, rows[sent:])
+                self.sent[w.query.name] = len(rows)
+
+    def attended_uid(self, person_uid: str, target_uid: str) -> str:
+        """``ids.relationship_uid(network, "ATTENDED", person, target)``, without its generic
+        joining (imports make tens of thousands)."""
+        return ids.uuid5(
+            ids.namespace(self.plan.network_uid), f"ATTENDED/{person_uid}/{target_uid}"
+        )
+
+    def new_or_merged(self, create: Query, merge: Query) -> Query:
+        """How new relationships are written: CREATE in a network this import creates (no
+        other import can be writing into it: see ``q.CREATE_NETWORK``), MERGE elsewhere."""
+        return create if self.plan.network_created else merge
+
+    def read(self, query: Query) -> list[dict[str, Any]]:
+        """One kind of the network's records. A network this import creates holds none yet,
+        so nothing is asked (every write into it waits until the network node is written)."""
+        if self.plan.network_created:
+            return []
+        return self.store.run(query, {"network_uid": self.plan.network_uid})
 
     @staticmethod
     def fresh(candidate: str, taken: set[str], *salt: str) -> str:
@@ -157,7 +261,7 @@ class Planner:
 
     # -- the plan --------------------------------------------------------------------------
 
-    def run(self) -> Plan:
+    def run(self, sink: Sink | None = None, flush_rows: int = 2000) -> Plan:
         for name in self.parsed.files:
             self.plan.counts[name] = {"created": 0, "updated": 0, "unchanged": 0}
         self.network()
@@ -166,7 +270,11 @@ class Planner:
         self.schools_()
         if self.plan.problems:
             return self.plan
+        self.sink = sink  # no step after this one refuses the package: writing may start
+        self.flush_rows = max(1, flush_rows)
+        self.flush()
         self.people_()
+        self.flush()
         present = set(self.parsed.files)
         steps = [
             ("funding.csv", self.funding),
@@ -186,6 +294,10 @@ class Planner:
         for name, step in steps:
             if name in present:
                 step()
+                self.flush()
+        unlisted = set(self.plan.writes) - WRITE_NAMES
+        if unlisted:  # a statement missing from WRITES would never be sent
+            raise RuntimeError(f"writes not in plan.WRITES: {sorted(unlisted)}")
         return self.plan
 
     def network(self) -> None:
@@ -221,7 +333,8 @@ class Planner:
         changed = differs(existing, props)
         self.status("network.csv", existing is None, changed)
         if changed:
-            self.write(q.UPSERT_NETWORK, {"uid": uid, "props": props})
+            query = q.CREATE_NETWORK if existing is None else q.UPSERT_NETWORK
+            self.write(query, {"uid": uid, "props": props})
 
     def schools_(self) -> None:
         file = "schools.csv"
@@ -237,12 +350,12 @@ class Planner:
         others = [r["props"]["urn"] for r in records if r["props"]["urn"] not in in_network]
         elsewhere: dict[str, dict[str, Any]] = {}
         if others:
-            for row in self.read(q.SCHOOLS_BY_URN, rows=others):
+            for row in self.store.run(q.SCHOOLS_BY_URN, {"rows": others}):
                 elsewhere.setdefault(row["school"]["urn"], row["school"])
         new_uids = [ids.school_uid_for(urn) for urn in others if urn not in elsewhere]
         taken: set[str] = set()
         if new_uids:
-            taken = {r["uid"] for r in self.read(q.TAKEN_SCHOOL_UIDS, rows=new_uids)}
+            taken = {r["uid"] for r in self.store.run(q.TAKEN_SCHOOL_UIDS, {"rows": new_uids})}
         for record in records:
             urn = record["props"]["urn"]
             owner = key_urn.get(record["key"])
@@ -288,15 +401,19 @@ class Planner:
         file = "people.csv"
         existing: dict[str, dict[str, Any]] = {}
         works: dict[str, list[dict[str, Any]]] = {}
-        for row in self.read(q.PEOPLE):
-            person = row["person"]
+        for person in self.read(q.PLAN_PEOPLE):
             existing[person.get("key") or person["uid"]] = person
-            works[person["uid"]] = [w for w in row["works"] if w.get("uid")]
+        for w in self.read(q.PLAN_WORK):
+            period = {"uid": w["uid"], "from": w["since"], "to": w["until"]}
+            works.setdefault(w["person_uid"], []).append({**period, "school_uid": w["school_uid"]})
         taken = {p["uid"] for p in existing.values()}
         work_uids = {w["uid"] for ws in works.values() for w in ws}
         for record in self.parsed[file]:
             person = existing.get(record["key"])
-            uid = person["uid"] if person else self.node_uid("Person", record["key"], taken)
+            if person is None:
+                self.new_person(record, taken, work_uids)
+                continue
+            uid = person["uid"]
             self.people[record["key"]] = uid
             node_changed = differs(person, record["props"])
             if node_changed:
@@ -337,7 +454,31 @@ class Planner:
                         q.UPSERT_WORK,
                         {"uid": w_uid, "person_uid": uid, "school_uid": school_uid, **wanted},
                     )
-            self.status(file, person is None, node_changed or work_changed)
+            self.status(file, False, node_changed or work_changed)
+
+    def new_person(self, record: dict[str, Any], taken: set[str], work_uids: set[str]) -> None:
+        """A person the graph does not hold: node, IN_NETWORK and WORKS_AT in one row."""
+        key = record["key"]
+        uid = self.people[key] = self.node_uid("Person", key, taken)
+        if record["school"] is None:
+            self.write(q.CREATE_PEOPLE, {"uid": uid, "key": key, "props": record["props"]})
+        else:
+            school_uid = self.schools[record["school"]]
+            self.write(
+                q.CREATE_STAFF,
+                {
+                    "uid": uid,
+                    "key": key,
+                    **record["props"],
+                    "school_uid": school_uid,
+                    "work_uid": self.rel_uid(
+                        "WORKS_AT", work_uids, uid, school_uid, record["from"]
+                    ),
+                    "from": record["from"],
+                    "to": record["to"],
+                },
+            )
+        self.count("people.csv", "created")
 
     def funding(self) -> None:
         file = "funding.csv"
@@ -352,7 +493,8 @@ class Planner:
             uid = found["uid"] if found else self.node_uid("FundingPeriod", key, taken)
             changed = differs(found, props)
             if changed:
-                self.write(q.UPSERT_FUNDING, {"uid": uid, "key": key, "props": props})
+                query = q.UPSERT_FUNDING if found else q.CREATE_FUNDING
+                self.write(query, {"uid": uid, "key": key, "props": props})
             self.status(file, found is None, changed)
 
     def roles(self) -> None:
@@ -375,7 +517,7 @@ class Planner:
             changed = differs(found, props)
             if changed:
                 self.write(
-                    q.UPSERT_ROLES,
+                    q.UPSERT_ROLES if found else q.CREATE_ROLES,
                     {"uid": uid, "key": key, "person_uid": person_uid, "props": props},
                 )
             self.status(file, found is None, changed)
@@ -394,7 +536,8 @@ class Planner:
             changed = differs(found, record["props"])
             if changed:
                 self.write(
-                    q.UPSERT_GROUPS, {"uid": uid, "key": record["key"], "props": record["props"]}
+                    q.UPSERT_GROUPS if found else q.CREATE_GROUPS,
+                    {"uid": uid, "key": record["key"], "props": record["props"]},
                 )
             self.status(file, found is None, changed)
 
@@ -425,10 +568,15 @@ class Planner:
     def group_sessions(self) -> None:
         file = "group_sessions.csv"
         existing: dict[tuple[str, str], dict[str, Any]] = {}
-        for row in self.read(q.GROUP_SESSIONS):
-            session = {**row["session"], "attendees": [a for a in row["attendees"] if a]}
-            existing.setdefault((row["group_uid"], session["date"]), session)
+        attendees: dict[str, list[str]] = defaultdict(list)
+        for row in self.read(q.PLAN_SESSION_ATTENDANCE):
+            attendees[row["session_uid"]].append(row["person_uid"])
+        for session in self.read(q.PLAN_GROUP_SESSIONS):
+            session["attendees"] = attendees.get(session["uid"], [])
+            existing.setdefault((session["group_uid"], session["date"]), session)
         taken = {s["uid"] for s in existing.values()}
+        # Sessions first, then who attended: so that sessions go out in full batches.
+        sessions = []
         for record in self.parsed[file]:
             group_uid = self.groups[record["group"]]
             date = record["props"]["date"]
@@ -437,9 +585,11 @@ class Planner:
             changed = differs(found, record["props"])
             if changed:
                 self.write(
-                    q.UPSERT_SESSIONS,
+                    q.UPSERT_SESSIONS if found else q.CREATE_SESSIONS,
                     {"uid": uid, "group_uid": group_uid, "props": record["props"]},
                 )
+            sessions.append((record, found, uid, changed))
+        for record, found, uid, changed in sessions:
             present = set(found["attendees"]) if found else set()
             added = False
             for key in record["attendees"]:
@@ -448,11 +598,9 @@ class Planner:
                     continue
                 added = True
                 self.write(
-                    q.ATTEND_SESSIONS,
+                    self.new_or_merged(q.CREATE_ATTEND_SESSIONS, q.ATTEND_SESSIONS),
                     {
-                        "uid": ids.relationship_uid(
-                            self.plan.network_uid, "ATTENDED", person_uid, uid
-                        ),
+                        "uid": self.attended_uid(person_uid, uid),
                         "person_uid": person_uid,
                         "target_uid": uid,
                     },
@@ -474,7 +622,7 @@ class Planner:
                 uid = self.rel_uid(
                     "Outcome", taken, group_uid, p["date"], p["kind"], p["description"]
                 )
-                self.write(q.UPSERT_OUTCOMES, {"uid": uid, "group_uid": group_uid, "props": p})
+                self.write(q.CREATE_OUTCOMES, {"uid": uid, "group_uid": group_uid, "props": p})
             self.status(file, found is None, False)
 
     def coaching(self) -> None:
@@ -505,7 +653,8 @@ class Planner:
             if new_dates or found is None:
                 props["sessions"] = sorted({*held, *new_dates})
             if changed or new_dates:
-                self.write(q.UPSERT_PAIRS, {"uid": uid, "key": key, "props": props})
+                query = q.UPSERT_PAIRS if found else q.CREATE_PAIRS
+                self.write(query, {"uid": uid, "key": key, "props": props})
             people = [self.people[p] for p in record["people"]]
             present = set(found["people"]) if found else set()
             people_changed = present != set(people)
@@ -567,7 +716,8 @@ class Planner:
             self.activities[key] = uid
             changed = differs(found, record["props"])
             if changed:
-                self.write(q.UPSERT_ACTIVITIES, {"uid": uid, "key": key, "props": record["props"]})
+                query = q.UPSERT_ACTIVITIES if found else q.CREATE_ACTIVITIES
+                self.write(query, {"uid": uid, "key": key, "props": record["props"]})
             links_changed = False
             for role, unlink, link, column in (
                 ("host", q.UNLINK_HOSTS, q.LINK_HOSTS, "host"),
@@ -586,18 +736,16 @@ class Planner:
 
     def attendance(self) -> None:
         file = "attendance.csv"
-        existing = {(r["person_uid"], r["activity_uid"]) for r in self.read(q.ATTENDANCE)}
+        existing = {(r["person_uid"], r["activity_uid"]) for r in self.read(q.PLAN_ATTENDANCE)}
         for record in self.parsed[file]:
             person_uid = self.people[record["person"]]
             activity_uid = self.activities[record["activity"]]
             found = (person_uid, activity_uid) in existing
             if not found:
                 self.write(
-                    q.ATTEND_ACTIVITIES,
+                    self.new_or_merged(q.CREATE_ATTEND_ACTIVITIES, q.ATTEND_ACTIVITIES),
                     {
-                        "uid": ids.relationship_uid(
-                            self.plan.network_uid, "ATTENDED", person_uid, activity_uid
-                        ),
+                        "uid": self.attended_uid(person_uid, activity_uid),
                         "person_uid": person_uid,
                         "target_uid": activity_uid,
                     },
@@ -639,7 +787,8 @@ class Planner:
                 if differs(found_practice, props):
                     changed = True
                     self.write(
-                        q.UPSERT_PRACTICES, {"uid": practice_uid, "key": key, "props": props}
+                        q.UPSERT_PRACTICES if found_practice else q.CREATE_PRACTICES,
+                        {"uid": practice_uid, "key": key, "props": props},
                     )
             source_uid = self.schools[record["source"]]
             target_uid = self.schools[record["target"]]
@@ -703,12 +852,14 @@ class Planner:
         """The bulk of a large package: kept to plain loops (hundreds of thousands of rows)."""
         file = "advice.csv"
         existing = {}
-        for r in self.read(q.ADVICE):
-            existing[(r["source"], r["target"], r["topic"], as_date(r["asked_at"]))] = r
-        taken = {r["uid"] for r in existing.values()}
+        taken = set()
+        for r in self.read(q.PLAN_ADVICE):
+            taken.add(r["uid"])
+            if imported(r):  # answers given through a web round are never matched or changed
+                existing[(r["source"], r["target"], r["topic"], as_date(r["asked_at"]))] = r
         namespace = ids.namespace(self.plan.network_uid)
         people = self.people
-        rows = self.plan.writes[q.UPSERT_ADVICE.name]
+        rows = self.plan.writes[self.new_or_merged(q.CREATE_ADVICE, q.UPSERT_ADVICE).name]
         counts = self.plan.counts[file]
         for record in self.parsed[file]:
             source, target = people[record["source"]], people[record["target"]]
@@ -735,14 +886,18 @@ class Planner:
                     "influence": props["influence"],
                 }
             )
+            self.pending += 1
+            if self.pending >= self.flush_rows:
+                self.flush()
 
     def responses(self) -> None:
         file = "responses.csv"
         existing = {}
-        for row in self.read(q.RESPONSES):
-            r = row["response"]
-            existing[(r["person_uid"], r["date"])] = r
-        taken = {r["uid"] for r in existing.values()}
+        taken = set()
+        for r in self.read(q.PLAN_RESPONSES):
+            taken.add(r["uid"])
+            if imported(r):
+                existing[(r["person_uid"], r["date"])] = r
         for record in self.parsed[file]:
             person_uid = self.people[record["person"]]
             found = existing.get((person_uid, record["date"]))
@@ -754,17 +909,29 @@ class Planner:
                     else self.rel_uid("Response", taken, person_uid, record["date"])
                 )
                 self.write(
-                    q.UPSERT_RESPONSES,
+                    q.UPSERT_RESPONSES if found else q.CREATE_RESPONSES,
                     {
                         "uid": uid,
                         "person_uid": person_uid,
-                        "survey": f"import:{record['date']}",
                         "date": record["date"],
-                        "props": record["props"],
+                        **record["props"],
                     },
                 )
             self.status(file, found is None, changed)
 
 
-def make_plan(store: GraphStore, parsed: Parsed, target: dict[str, Any] | None) -> Plan:
-    return Planner(store, parsed, target).run()
+def imported(answer: dict[str, Any]) -> bool:
+    """An answer that came in a package (``survey`` is ``import:<date>``), not a web round's."""
+    return str(answer.get("survey") or "").startswith(SURVEY_PREFIX)
+
+
+def make_plan(
+    store: GraphStore,
+    parsed: Parsed,
+    target: dict[str, Any] | None,
+    sink: Sink | None = None,
+    flush_rows: int = 2000,
+) -> Plan:
+    """Compare ``parsed`` with the graph; with a ``sink``, pass rows on as they are planned
+    (every ``flush_rows`` rows, and at the end of each file)."""
+    return Planner(store, parsed, target).run(sink, flush_rows)

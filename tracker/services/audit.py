@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import AuditEntry, User
+from tracker.services import dataversion
 
 
 def record(
@@ -32,6 +33,8 @@ def record(
         after=after,
     )
     db.session.add(entry)
+    if network_uid is not None:
+        dataversion.bump(network_uid)  # the network's cached results are stale now
     if commit:
         db.session.commit()
     return entry

@@ -8,6 +8,7 @@ once and kept in ``instance/demo-logins.json``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -16,16 +17,24 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
-from tracker.extensions import db
-from tracker.models import Grant
+from tracker.access import Scope
+from tracker.extensions import db, graph
+from tracker.graph.queries import package as package_q
+from tracker.graph.queries import survey as survey_q
+from tracker.models import Grant, SurveyRound
 from tracker.packages import import_package, synthetic
+from tracker.packages.ids import relationship_uid
 from tracker.services import Invalid, networks
 from tracker.services import users as user_service
 
 NETWORK_NAME = "Riverside Learning Network"
 SEED = 20240901
-START = "2024-09-01"
+# The demonstration is written for the 2024/25 school year and moved, whole years at a time,
+# to the last complete school year, then carried on to the end of last month: seen today the
+# network is alive, and running ``tracker demo`` twice in a month changes nothing.
+BASE_YEAR = 2024
 PRIORITIES = [
     "How can enquiry-based learning raise attainment for disadvantaged pupils?",
     "Early reading: closing the gap before Year 2",
@@ -82,6 +91,28 @@ def _passwords() -> dict[str, str]:
     return passwords
 
 
+def _shift(day: str, years: int) -> str:
+    date = dt.date.fromisoformat(day)
+    if date.month == 2 and date.day == 29:
+        date = date.replace(day=28)
+    return date.replace(year=date.year + years).isoformat()
+
+
+def years_moved(today: dt.date | None = None) -> int:
+    """How many years the demonstration moves: its first school year becomes the last
+    complete one."""
+    today = today or dt.date.today()
+    current = today.year if today.month >= 9 else today.year - 1  # this school year began
+    return current - 1 - BASE_YEAR
+
+
+def period(today: dt.date | None = None) -> tuple[str, int]:
+    """(first day, months) of the demonstration's activity: the last complete school year and
+    the whole months of this one so far."""
+    today = today or dt.date.today()
+    return _shift(f"{BASE_YEAR}-09-01", years_moved(today)), 12 + (today.month - 9) % 12
+
+
 def school_specs() -> list[dict[str, Any]]:
     """The ten schools as the synthetic package generator takes them."""
     return [
@@ -94,7 +125,7 @@ def school_specs() -> list[dict[str, Any]]:
             "urn": urn,
             "lat": lat,
             "lon": lon,
-            "joined": joined,
+            "joined": _shift(joined, years_moved()),
             "local_authority": "Hartlepool",
         }
         for n, (name, phase, staff, urn, lat, lon, joined) in enumerate(SCHOOLS, start=1)
@@ -103,12 +134,13 @@ def school_specs() -> list[dict[str, Any]]:
 
 def write(folder: str | Path) -> dict[str, int]:
     """Write the demonstration network's package (rows per file) into ``folder``."""
+    start, months = period()
     return synthetic.write_package(
         folder,
         seed=SEED,
         schools=school_specs(),
-        start=START,
-        months=12,
+        start=start,
+        months=months,
         network_name=NETWORK_NAME,
         priorities=PRIORITIES,
     )
@@ -131,11 +163,17 @@ def load() -> dict[str, Any]:
     # The leader's school; any member school if Riverside Primary was renamed in the app.
     home = next((s for s in members if s["school_name"] == SCHOOLS[0][0]), members[0])
     logins = _ensure_logins(network_uid, home["school_uid"])
+    rounds = _survey_rounds(network_uid)
+    counted = {label: rows[file] for label, file in COUNTED.items()}
+    # Nominations and responses count every answer, the rounds' as well as the package's.
+    counted["advice_nominations"] += sum(r["ties"] for r in rounds)
+    counted["responses"] += sum(r["responses"] for r in rounds)
     return {
         "network": {"uid": network_uid, "name": NETWORK_NAME},
         "schools": rows["schools.csv"],
         "people": rows["people.csv"],
-        **{label: rows[file] for label, file in COUNTED.items()},
+        **counted,
+        "survey_rounds": rounds,
         "changes": report.totals(),
         "logins": logins,
     }
@@ -169,3 +207,130 @@ def _ensure_logins(network_uid: str, school_uid: str) -> list[dict[str, str]]:
         logins.append({"role": role, "email": email, "password": passwords[role]})
     db.session.commit()
     return logins
+
+
+# -- questionnaire rounds ------------------------------------------------------------------------
+
+def completed_round() -> dict[str, Any]:
+    """The summer questionnaire of the demonstration's complete school year."""
+    summer = BASE_YEAR + 1 + years_moved()
+    return {
+        "title": f"Summer {summer} staff questionnaire",
+        "topics": ["teaching_learning", "curriculum", "pupil_care", "school_improvement"],
+        "opens": f"{summer}-06-02",
+        "closes": f"{summer}-06-27",
+        "schools": [],
+        "layers": [],
+        "consent_text": "",
+    }
+
+
+def _survey_rounds(network_uid: str) -> list[dict[str, Any]]:
+    """A completed round in the demo year and one open today, made once and then left alone.
+
+    Answers go through the same service functions the respondent's pages call; the people
+    answering and whom they name follow the package's spring questionnaire, so comparing
+    the rounds shows ties kept, gained and lost.
+    """
+    from tracker.services import surveys
+
+    user = user_service.by_email("coordinator@demo.example")
+    scope = Scope(user, network_uid, "coordinator")
+    completed = completed_round()
+    done_uid = relationship_uid(network_uid, "demo_survey_round", completed["title"])
+    now_uid = relationship_uid(network_uid, "demo_survey_round", "current")
+    spring = _spring_answers(network_uid)
+    sources = sorted(spring)
+    if db.session.scalar(select(SurveyRound).where(SurveyRound.uid == done_uid)) is None:
+        _answer_round(scope, done_uid, completed, spring, sources[::2][:30], 30, "")
+    if db.session.scalar(select(SurveyRound).where(SurveyRound.uid == now_uid)) is None:
+        today = dt.date.today()
+        current = {
+            **completed,
+            "title": "This term's staff questionnaire",
+            "opens": (today - dt.timedelta(days=7)).isoformat(),
+            "closes": (today + dt.timedelta(days=21)).isoformat(),
+        }
+        _answer_round(scope, now_uid, current, spring, sources[::3][:24], 16, today.isoformat())
+    out = []
+    for uid in (done_uid, now_uid):
+        shaped = surveys.get_round(scope, uid)
+        params = {"network_uid": network_uid, "survey": uid}
+        out.append(
+            {
+                "uid": uid,
+                "title": shaped["title"],
+                "opens": shaped["opens"],
+                "closes": shaped["closes"],
+                "status": shaped["status"],
+                "invited": shaped["invited"],
+                "ties": len(graph.store.run(survey_q.SURVEY_TIES, params)),
+                "responses": len(graph.store.run(survey_q.SURVEY_RESPONSES, params)),
+            }
+        )
+    return out
+
+
+def _spring_answers(network_uid: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The package's advice as respondent -> nominee -> {topics, frequency, influence}."""
+    from tracker.services.surveys import TOPICS
+
+    by_label = {label.casefold(): key for key, label in TOPICS.items()}
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for tie in graph.store.run(package_q.ADVICE, {"network_uid": network_uid}):
+        topic = by_label.get(str(tie["topic"]).casefold())
+        if topic is None or not str(tie["survey"]).startswith("import:"):
+            continue
+        entry = out.setdefault(tie["source"], {}).setdefault(
+            tie["target"],
+            {"topics": [], "frequency": tie["frequency"], "influence": tie["influence"]},
+        )
+        entry["topics"].append(topic)
+    return out
+
+
+def _answer_round(
+    scope: Scope,
+    uid: str,
+    form: dict[str, Any],
+    spring: dict[str, dict[str, dict[str, Any]]],
+    respondents: list[str],
+    finishing: int,
+    on: str,
+) -> None:
+    """Open the round and answer it as ``respondents`` would; the first ``finishing`` submit.
+
+    ``on`` is the day they answer (empty: spread over the round's first three weeks).
+    """
+    from tracker.services import surveys
+
+    opened = surveys.open_round(scope, form, uid=uid, on=min(form["opens"], on or form["opens"]))
+    links = surveys.issue_links(scope, opened["uid"], "http://localhost/", on=form["opens"])
+    tokens = {row["person_uid"]: row["link"].rsplit("/", 1)[1] for row in links}
+    start = dt.date.fromisoformat(form["opens"])
+    for i, person in enumerate(p for p in respondents if p in tokens):
+        token = tokens[person]
+        day = on or (start + dt.timedelta(days=i % 20)).isoformat()
+        surveys.give_consent(token, on=day)
+        named = sorted(spring[person].items())
+        if i % 4 == 0 and len(named) > 1:
+            named = named[:-1]  # someone they no longer go to
+        if i >= finishing:
+            named = named[:1]  # still answering
+        for nominee, tie in named:
+            try:
+                surveys.save_nomination(token, {"nominee_uid": nominee, **tie}, on=day)
+            except Invalid:
+                continue  # the colleague has left since the spring
+        if i < finishing:
+            surveys.save_self(
+                token,
+                {
+                    "leader_in_school": ("yes", "no", "unsure")[i % 3],
+                    "leader_in_network": ("no", "unsure", "yes")[i % 3],
+                    "trust_other_schools": 2 + i % 4,
+                    "levels": ["adult", "school_to_school"][: 1 + i % 2],
+                },
+                on=day,
+            )
+            surveys.submit(token, on=day)

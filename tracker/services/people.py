@@ -7,6 +7,7 @@ from typing import Any
 from tracker.access import Scope
 from tracker.extensions import graph
 from tracker.graph.queries import person as q
+from tracker.graph.queries import survey as survey_q
 from tracker.graph.store import NotFound
 from tracker.services import (
     Invalid,
@@ -46,9 +47,17 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     promoted = data.get("promoted")
     if isinstance(promoted, str):
         promoted = promoted.strip().lower() in {"y", "yes", "true", "1", "on"}
+    props = {"name": name, "layer": layer, "job_title": job_title, "promoted": bool(promoted)}
+    if "email" in data:
+        # Only for sending questionnaire links; coordinators alone ever see it.
+        email = str(data.get("email") or "").strip()
+        local, _, domain = email.partition("@")
+        if email and (len(email) > 254 or not local or "." not in domain or " " in email):
+            errors["email"] = "Give an email address like name@school.org.uk, or leave it empty."
+        props["email"] = email
     if errors:
         raise Invalid(errors)
-    return {"name": name, "layer": layer, "job_title": job_title, "promoted": bool(promoted)}
+    return props
 
 
 def _check_school(
@@ -97,7 +106,8 @@ def add(scope: Scope, data: dict[str, Any], *, uid: str | None = None) -> dict[s
             },
         )
     person = get(scope, uid)
-    audit.record(scope.user, "add", "person", uid, network_uid=scope.network_uid, after=person)
+    logged = {k: v for k, v in person.items() if k != "email"}  # the audit log is not for emails
+    audit.record(scope.user, "add", "person", uid, network_uid=scope.network_uid, after=logged)
     return person
 
 
@@ -105,7 +115,16 @@ def get(scope: Scope, uid: str) -> dict[str, Any]:
     rows = graph.store.run(q.GET, {"uid": uid, "network_uid": scope.network_uid})
     if not rows:
         raise NotFound(f"person {uid}")
-    return _shape(scope, rows[0])
+    person = _shape(scope, rows[0])
+    if scope.can_write:
+        person["email"] = _email(scope, uid)
+    return person
+
+
+def _email(scope: Scope, uid: str) -> str:
+    """The person's email, for coordinators only (it is not in the shared person fields)."""
+    rows = graph.store.run(survey_q.EMAILS, {"network_uid": scope.network_uid, "uids": [uid]})
+    return (rows[0]["email"] or "") if rows else ""
 
 
 def _shape(scope: Scope, row: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +161,8 @@ def update(scope: Scope, uid: str, version: int, data: dict[str, Any]) -> dict[s
     rows = run_versioned(q.UPDATE, {"uid": uid, "network_uid": scope.network_uid}, version, props)
     if not rows:
         current = _unmasked(scope, uid)
-        raise Stale(current, changed_fields({**before, **props}, current))
+        shown = {k: v for k, v in props.items() if k != "email"}
+        raise Stale(current, changed_fields({**before, **shown}, current))
     after = rows[0]["person"]
     before.pop("works")
     audit.record(

@@ -12,6 +12,8 @@ from tracker.graph.queries import (
     person,
     role,
     school,
+    snapshot,
+    survey,
     timeline,
     transfer,
 )
@@ -28,6 +30,8 @@ __all__ = [
     "person",
     "role",
     "school",
+    "snapshot",
+    "survey",
     "timeline",
     "transfer",
 ]

@@ -1,8 +1,15 @@
 """Named Cypher for network packages (see docs/data-model.md).
 
 Reads fetch one kind of record for a whole network in one query (imports compare a package
-with them, exports write them out). Writes take ``UNWIND $rows`` batches and MERGE on uids,
-so a batch that is sent twice changes nothing the second time.
+with them, exports write them out). Writes take ``UNWIND $rows`` batches.
+
+``UPSERT_*`` MERGE on uids, so a batch that is sent twice changes nothing the second time.
+``CREATE_*`` write rows the import's plan found to be new, with their properties inline (a
+``SET`` clause per row costs the store more): nodes take the same rows as their ``UPSERT_*``
+twin, which the importer sends instead if a node's uid turns out to exist (uids are unique,
+so the ``CREATE`` fails whole). Relationships have no uniqueness rule to catch a duplicate:
+they are only CREATEd in a network the same import has just created (``CREATE_NETWORK``), and
+MERGEd otherwise (see tracker/packages/importer.py).
 """
 
 from tracker.graph.store import Query
@@ -206,6 +213,78 @@ RESPONSES = Query(
     """,
 )
 
+# -- reads for an import's plan: scalar columns, only what the comparison needs ----------------
+# (the client parses every cell in Python; maps and collected lists cost several times more)
+
+PLAN_PEOPLE = Query(
+    "package.plan_people",
+    """
+    MATCH (p:Person)
+    WHERE p.network_uid = $network_uid
+    RETURN p.uid AS uid, p.key AS key, p.name AS name, p.layer AS layer,
+           p.job_title AS job_title, p.promoted AS promoted
+    """,
+)
+
+PLAN_WORK = Query(
+    "package.plan_work",
+    """
+    MATCH (p:Person)-[w:WORKS_AT]->(s:School)
+    WHERE p.network_uid = $network_uid
+    RETURN p.uid AS person_uid, w.uid AS uid, w.from AS since, w.to AS until,
+           s.uid AS school_uid
+    """,
+)
+
+PLAN_GROUP_SESSIONS = Query(
+    "package.plan_group_sessions",
+    """
+    MATCH (s:GroupSession)-[:OF_GROUP]->(g:EnquiryGroup)
+    WHERE s.network_uid = $network_uid
+    RETURN s.uid AS uid, s.date AS date, s.note AS note, g.uid AS group_uid
+    """,
+)
+
+PLAN_SESSION_ATTENDANCE = Query(
+    "package.plan_session_attendance",
+    """
+    MATCH (p:Person)-[a:ATTENDED]->(s:GroupSession)
+    WHERE s.network_uid = $network_uid
+    RETURN p.uid AS person_uid, s.uid AS session_uid
+    """,
+)
+
+PLAN_ATTENDANCE = Query(
+    "package.plan_attendance",
+    """
+    MATCH (p:Person)-[r:ATTENDED]->(a:Activity)
+    WHERE a.network_uid = $network_uid
+    RETURN p.uid AS person_uid, a.uid AS activity_uid
+    """,
+)
+
+PLAN_ADVICE = Query(
+    "package.plan_advice",
+    """
+    MATCH (a:Person)-[r:SEEKS_ADVICE]->(b:Person)
+    WHERE a.network_uid = $network_uid
+    RETURN r.uid AS uid, a.uid AS source, b.uid AS target, r.topic AS topic,
+           r.asked_at AS asked_at, r.frequency AS frequency, r.influence AS influence,
+           r.survey AS survey
+    """,
+)
+
+PLAN_RESPONSES = Query(
+    "package.plan_responses",
+    """
+    MATCH (r:Response)
+    WHERE r.network_uid = $network_uid
+    RETURN r.uid AS uid, r.person_uid AS person_uid, r.date AS date, r.survey AS survey,
+           r.leader_in_school AS leader_in_school, r.leader_in_network AS leader_in_network,
+           r.trust_other_schools AS trust_other_schools, r.levels AS levels
+    """,
+)
+
 # -- writes ----------------------------------------------------------------------------------
 
 UPSERT_NETWORK = Query(
@@ -216,6 +295,18 @@ UPSERT_NETWORK = Query(
     ON CREATE SET n.version = 1, n.created_at = $now
     ON MATCH SET n.version = n.version + 1
     SET n += row.props, n.updated_at = $now
+    RETURN count(n) AS rows
+    """,
+    "w",
+)
+
+# A network this import creates: fails (uid unique) if another import created it meanwhile.
+CREATE_NETWORK = Query(
+    "package.create_network",
+    """
+    UNWIND $rows AS row
+    CREATE (n:Network {uid: row.uid, version: 1, created_at: $now, updated_at: $now})
+    SET n += row.props
     RETURN count(n) AS rows
     """,
     "w",
@@ -264,6 +355,64 @@ UPSERT_PEOPLE = Query(
     "w",
 )
 
+# People at a school, as flat rows: uid, key, the person's name, layer, job_title and
+# promoted (every people.csv row has all four), school_uid, and the WORKS_AT work_uid, from, to.
+UPSERT_STAFF = Query(
+    "package.upsert_staff",
+    """
+    MATCH (n:Network {uid: $network_uid})
+    WITH n
+    UNWIND $rows AS row
+    MERGE (p:Person {uid: row.uid})
+    ON CREATE SET p.version = 1, p.network_uid = $network_uid, p.key = row.key
+    ON MATCH SET p.version = p.version + 1
+    SET p.name = row.name, p.layer = row.layer, p.job_title = row.job_title,
+        p.promoted = row.promoted, p.updated_at = $now
+    MERGE (p)-[:IN_NETWORK]->(n)
+    WITH p, row
+    MATCH (s:School {uid: row.school_uid})
+    MERGE (p)-[w:WORKS_AT {uid: row.work_uid}]->(s)
+    SET w.from = row.from, w.to = row.to
+    RETURN count(p) AS rows
+    """,
+    "w",
+)
+
+# New staff: the person, IN_NETWORK and WORKS_AT in one pass (rows as for UPSERT_STAFF).
+CREATE_STAFF = Query(
+    "package.create_staff",
+    """
+    MATCH (n:Network {uid: $network_uid})
+    WITH n
+    UNWIND $rows AS row
+    CREATE (p:Person {uid: row.uid, key: row.key, network_uid: $network_uid, version: 1,
+                      updated_at: $now, name: row.name, layer: row.layer,
+                      job_title: row.job_title, promoted: row.promoted})
+    CREATE (p)-[:IN_NETWORK]->(n)
+    WITH p, row
+    MATCH (s:School {uid: row.school_uid})
+    CREATE (p)-[w:WORKS_AT {uid: row.work_uid, from: row.from, to: row.to}]->(s)
+    RETURN count(p) AS rows
+    """,
+    "w",
+)
+
+# New people without a school (rows as for UPSERT_PEOPLE).
+CREATE_PEOPLE = Query(
+    "package.create_people",
+    """
+    MATCH (n:Network {uid: $network_uid})
+    WITH n
+    UNWIND $rows AS row
+    CREATE (p:Person {uid: row.uid, key: row.key, network_uid: $network_uid, version: 1,
+                      updated_at: $now})
+    SET p += row.props
+    CREATE (p)-[:IN_NETWORK]->(n)
+    RETURN count(p) AS rows
+    """,
+    "w",
+)
+
 UPSERT_WORK = Query(
     "package.upsert_work",
     """
@@ -293,11 +442,31 @@ def _upsert_scoped(label: str) -> Query:
     )
 
 
+def _create_scoped(label: str) -> Query:
+    """New nodes of ``_upsert_scoped(label)``, from the same rows."""
+    return Query(
+        f"package.create_{label.lower()}",
+        f"""
+        UNWIND $rows AS row
+        CREATE (x:{label} {{uid: row.uid, key: row.key, network_uid: $network_uid, version: 1,
+                            updated_at: $now}})
+        SET x += row.props
+        RETURN count(x) AS rows
+        """,
+        "w",
+    )
+
+
 UPSERT_FUNDING = _upsert_scoped("FundingPeriod")
 UPSERT_GROUPS = _upsert_scoped("EnquiryGroup")
 UPSERT_PAIRS = _upsert_scoped("CoachingPair")
 UPSERT_ACTIVITIES = _upsert_scoped("Activity")
 UPSERT_PRACTICES = _upsert_scoped("Practice")
+CREATE_FUNDING = _create_scoped("FundingPeriod")
+CREATE_GROUPS = _create_scoped("EnquiryGroup")
+CREATE_PAIRS = _create_scoped("CoachingPair")
+CREATE_ACTIVITIES = _create_scoped("Activity")
+CREATE_PRACTICES = _create_scoped("Practice")
 
 UPSERT_ROLES = Query(
     "package.upsert_roles",
@@ -309,6 +478,20 @@ UPSERT_ROLES = Query(
     ON MATCH SET r.version = r.version + 1
     SET r += row.props, r.updated_at = $now
     MERGE (p)-[:HOLDS]->(r)
+    RETURN count(r) AS rows
+    """,
+    "w",
+)
+
+CREATE_ROLES = Query(
+    "package.create_roles",
+    """
+    UNWIND $rows AS row
+    MATCH (p:Person {uid: row.person_uid})
+    CREATE (r:Role {uid: row.uid, key: row.key, network_uid: $network_uid, version: 1,
+                    updated_at: $now})
+    SET r += row.props
+    CREATE (p)-[:HOLDS]->(r)
     RETURN count(r) AS rows
     """,
     "w",
@@ -341,6 +524,20 @@ UPSERT_SESSIONS = Query(
     "w",
 )
 
+CREATE_SESSIONS = Query(
+    "package.create_sessions",
+    """
+    UNWIND $rows AS row
+    MATCH (g:EnquiryGroup {uid: row.group_uid})
+    CREATE (s:GroupSession {uid: row.uid, network_uid: $network_uid, version: 1,
+                            updated_at: $now})
+    SET s += row.props
+    CREATE (s)-[:OF_GROUP]->(g)
+    RETURN count(s) AS rows
+    """,
+    "w",
+)
+
 ATTEND_SESSIONS = Query(
     "package.attend_sessions",
     """
@@ -361,6 +558,19 @@ UPSERT_OUTCOMES = Query(
     ON CREATE SET o.network_uid = $network_uid, o.version = 1, o.updated_at = $now
     SET o += row.props
     MERGE (o)-[:OF_GROUP]->(g)
+    RETURN count(o) AS rows
+    """,
+    "w",
+)
+
+CREATE_OUTCOMES = Query(
+    "package.create_outcomes",
+    """
+    UNWIND $rows AS row
+    MATCH (g:EnquiryGroup {uid: row.group_uid})
+    CREATE (o:Outcome {uid: row.uid, network_uid: $network_uid, version: 1, updated_at: $now})
+    SET o += row.props
+    CREATE (o)-[:OF_GROUP]->(g)
     RETURN count(o) AS rows
     """,
     "w",
@@ -447,12 +657,34 @@ LINK_DECIDERS = Query(
     "w",
 )
 
+CREATE_ATTEND_SESSIONS = Query(
+    "package.create_attend_sessions",
+    """
+    UNWIND $rows AS row
+    MATCH (p:Person {uid: row.person_uid}), (s:GroupSession {uid: row.target_uid})
+    CREATE (p)-[a:ATTENDED {uid: row.uid}]->(s)
+    RETURN count(a) AS rows
+    """,
+    "w",
+)
+
 ATTEND_ACTIVITIES = Query(
     "package.attend_activities",
     """
     UNWIND $rows AS row
     MATCH (p:Person {uid: row.person_uid}), (a:Activity {uid: row.target_uid})
     MERGE (p)-[r:ATTENDED {uid: row.uid}]->(a)
+    RETURN count(r) AS rows
+    """,
+    "w",
+)
+
+CREATE_ATTEND_ACTIVITIES = Query(
+    "package.create_attend_activities",
+    """
+    UNWIND $rows AS row
+    MATCH (p:Person {uid: row.person_uid}), (a:Activity {uid: row.target_uid})
+    CREATE (p)-[r:ATTENDED {uid: row.uid}]->(a)
     RETURN count(r) AS rows
     """,
     "w",
@@ -496,14 +728,42 @@ UPSERT_ADVICE = Query(
     "w",
 )
 
+CREATE_ADVICE = Query(
+    "package.create_advice",
+    """
+    UNWIND $rows AS row
+    MATCH (a:Person {uid: row.source}), (b:Person {uid: row.target})
+    CREATE (a)-[r:SEEKS_ADVICE {uid: row.uid, survey: $survey_prefix + row.asked_at,
+                                asked_at: row.asked_at, topic: row.topic,
+                                frequency: row.frequency, influence: row.influence}]->(b)
+    RETURN count(r) AS rows
+    """,
+    "w",
+)
+
+# Responses as flat rows: uid, person_uid, date and the answers (levels only when the
+# package has that column, so an update leaves levels alone otherwise).
 UPSERT_RESPONSES = Query(
     "package.upsert_responses",
     """
     UNWIND $rows AS row
     MERGE (r:Response {uid: row.uid})
-    ON CREATE SET r.network_uid = $network_uid, r.person_uid = row.person_uid,
-                  r.survey = row.survey, r.date = row.date
-    SET r += row.props
+    ON CREATE SET r.network_uid = $network_uid, r.survey = $survey_prefix + row.date
+    SET r += row
+    RETURN count(r) AS rows
+    """,
+    "w",
+)
+
+CREATE_RESPONSES = Query(
+    "package.create_responses",
+    """
+    UNWIND $rows AS row
+    CREATE (r:Response {uid: row.uid, network_uid: $network_uid, person_uid: row.person_uid,
+                        survey: $survey_prefix + row.date, date: row.date,
+                        leader_in_school: row.leader_in_school,
+                        leader_in_network: row.leader_in_network,
+                        trust_other_schools: row.trust_other_schools, levels: row.levels})
     RETURN count(r) AS rows
     """,
     "w",
