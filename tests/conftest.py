@@ -62,6 +62,9 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory, graph_dir: str) -> Pat
     return path
 
 
+TEST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
 def _config(folder: Path, graph_dir: str, graph_name: str, **extra: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
@@ -73,6 +76,9 @@ def _config(folder: Path, graph_dir: str, graph_name: str, **extra: Any) -> dict
         "TRACKER_GRAPH_NAME": graph_name,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # Real Argon2id, at a cost fit for making thousands of test accounts (the default,
+        # RFC 9106's, is checked in tests/integration/test_auth.py).
+        "ARGON2_PARAMS": TEST_ARGON2,
         **extra,
     }
 

@@ -106,6 +106,16 @@ def test_passwords_are_stored_as_argon2id(app, accounts):
     assert len(set(hashes)) == len(hashes)
 
 
+def test_without_settings_passwords_use_rfc_9106_argon2id(app):
+    """The suite hashes cheaply (tests/conftest.py); the app's own default is RFC 9106's."""
+    app.config["ARGON2_PARAMS"] = None
+    with app.app_context():
+        user = User(email="rfc@example.org")
+        user.set_password(PASSWORD)
+        assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "x")
+
+
 @pytest.mark.parametrize(
     "target",
     [

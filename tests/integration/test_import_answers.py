@@ -65,3 +65,43 @@ def test_an_imported_answer_on_the_same_day_leaves_the_web_answer_alone(app, wor
     imported = next(r for r in after if r["survey"].startswith("import:"))
     assert [r for r in after if r is not imported] == web, "the web answer is untouched"
     assert (imported["leader_in_school"], imported["trust_other_schools"]) == ("no", 1)
+
+
+def test_an_export_with_web_answers_imports_back_as_no_change(app, world, tmp_path):
+    from tests.conftest import stores_state
+
+    a, b = (p["uid"] for p in world.people["A"][:2])
+    with app.app_context():
+        scope = coordinator_scope(world)
+        today = dt.date.today()
+        round_ = surveys.open_round(
+            scope,
+            {"title": "Autumn round", "topics": ["curriculum", "pupil_care"],
+             "opens": (today - dt.timedelta(days=1)).isoformat(),
+             "closes": (today + dt.timedelta(days=9)).isoformat(),
+             "schools": [], "layers": [], "consent_text": ""},
+        )  # fmt: skip
+        link = next(
+            r["link"]
+            for r in surveys.issue_links(scope, round_["uid"], "/")
+            if r["person_uid"] == a
+        )
+        token = link.rsplit("/", 1)[1]
+        surveys.give_consent(token)
+        surveys.save_nomination(
+            token, {"nominee_uid": b, "topics": ["curriculum", "pupil_care"],
+                    "frequency": "monthly", "influence": "3"},
+        )  # fmt: skip
+        surveys.save_self(token, {"leader_in_school": "no", "leader_in_network": "no",
+                                  "trust_other_schools": "3", "levels": []})  # fmt: skip
+        surveys.submit(token)
+        export_package(scope.network_uid, tmp_path / "export")
+    with open(tmp_path / "export" / "advice.csv", encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 2, "the web answer is in the export"
+    before = stores_state(app)
+    with app.app_context():
+        report = import_package(tmp_path / "export", actor="test")
+    assert report.ok, report.problems
+    totals = report.totals()
+    assert totals["created"] == totals["updated"] == 0, totals
+    assert stores_state(app)[0] == before[0], "the graph is exactly as it was"

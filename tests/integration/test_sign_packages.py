@@ -3,7 +3,7 @@
 Each package from ``sign_packages`` is imported into the real stores with ``tracker import``
 and judged with ``tracker signs NETWORK --at DATE --json``: the healthy network raises none of
 the twelve signs issue 5 names, at the end of its second year and at dates through it; each
-sign's package raises its sign and no other of the twelve. One import per test.
+sign's package raises its sign and no other of the twelve. One import per package.
 """
 
 from __future__ import annotations

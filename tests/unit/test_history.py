@@ -65,3 +65,19 @@ def test_schools_count_only_the_networks_they_belong_to_at_the_date() -> None:
     assert history.at("2024-10-01").schools[0].networks == 2
     assert history.at("2025-01-01").schools[0].networks == 1
     assert history.at("2024-08-31").schools == (), "the school joined on 2024-09-01"
+
+
+def test_ended_pairs_keep_their_sessions_and_new_schools_bring_staff_when_they_join() -> None:
+    history = _history(
+        coaching=[
+            {"uid": "p1", "practice": "P4C", "started": "2024-09-10", "ended": "2025-01-31",
+             "sessions": ["2024-10-01", "2025-01-15", "2025-06-01"], "people": ["a", "b"]},
+        ],
+    )  # fmt: skip
+    summer = history.at("2025-07-31")
+    assert [(p.uid, p.ended, p.sessions) for p in summer.coaching] == [
+        ("p1", "2025-01-31", ("2024-10-01", "2025-01-15", "2025-06-01"))
+    ], "an ended pair is kept with its end date; its sessions still count"
+    assert summer.schools[0].joined == "2024-09-01"
+    # Before the school joined, its staff are not yet in the network.
+    assert history.at("2024-08-01").people == ()

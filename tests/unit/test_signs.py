@@ -238,7 +238,8 @@ def test_no_knowledge_transfer_a_school_that_joined_in_january_has_not_had_a_yea
     # has not shared or adopted anything yet. Not a year's silence.
     forum = next(i for i, a in enumerate(net.activities) if a.date == "2026-02-05")
     net.activities[forum] = replace(
-        net.activities[forum], attendees=(*net.activities[forum].attendees, uid("GT1")))
+        net.activities[forum], attendees=(*net.activities[forum].attendees, uid("GT1"))
+    )
     net.nominate("GT1", "GT2", "AT1", date="2026-02-10")
     assert run(no_knowledge_transfer, net.build()) is None
     # Over a one-term window (summer) G has been in the network throughout, and is quiet.

@@ -129,8 +129,8 @@ class History:
             kind=net.get("kind"),
             started=net.get("started"),
             priorities=_tuple(net.get("priorities")),
-            schools=self._schools(at),
-            people=self._people(at),
+            schools=(schools := self._schools(at)),
+            people=self._people(at, {school.uid for school in schools}),
             roles=tuple(
                 RoleRow(
                     uid=r["uid"],
@@ -156,7 +156,7 @@ class History:
                     sessions=tuple(sorted(d for d in _tuple(c.get("sessions")) if d <= at)),
                 )
                 for c in self.coaching
-                if current(c.get("started"), c.get("ended"), at)
+                if dated(c.get("started"), at)
                 and len(people := sorted(_tuple(c.get("people")))) == 2
             ),
             trained=tuple(
@@ -172,7 +172,8 @@ class History:
                     host_school_uid=(a.get("hosts") or [None])[0],
                     decided_by_school_uid=(a.get("deciders") or [None])[0],
                     levels=_tuple(a.get("levels")),
-                    has_decision=bool((a.get("decision") or "").strip()),
+                    # A deciding school on record is a decision, with or without its text.
+                    has_decision=bool((a.get("decision") or "").strip() or a.get("deciders")),
                     has_outcome=bool((a.get("outcome") or "").strip()),
                     attendees=tuple(sorted(set(_tuple(a.get("attendees"))))),
                 )
@@ -223,18 +224,19 @@ class History:
                     lat=s.get("lat"),
                     lon=s.get("lon"),
                     networks=max(1, len(networks)),
+                    joined=s.get("joined"),
                 )
             )
         return tuple(sorted(rows, key=lambda r: (r.name, r.uid)))
 
-    def _people(self, at: str) -> tuple[PersonRow, ...]:
+    def _people(self, at: str, members: set[str]) -> tuple[PersonRow, ...]:
         rows = []
         for p in self.people:
             works = [w for w in p.get("works") or () if w and w[0] is not None]
             if works:
-                here = [w for w in works if current(w[1], w[2], at)]
+                here = [w for w in works if current(w[1], w[2], at) and w[0] in members]
                 if not here:
-                    continue  # not working in the network at ``at``
+                    continue  # not working at a member school at ``at``
                 school = max(here, key=lambda w: w[1] or "")[0]
             else:
                 school = None  # pupils, governors, parents, external people

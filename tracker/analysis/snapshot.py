@@ -6,8 +6,10 @@ No Flask, no driver, no database here, so tests can build snapshots by hand.
 
 What "as at ``at``" means:
 
-- people, schools, roles, group memberships and coaching pairs are those *current* at ``at``
-  (their period contains ``at``; an open end means still current);
+- people, schools, roles and group memberships are those *current* at ``at`` (their period
+  contains ``at``; an open end means still current); enquiry groups and coaching pairs are
+  every one started by ``at``, ended ones included with their end date, so their past sessions
+  still count (``participation.active_groups`` and ``current_pairs`` pick the running ones);
 - dated events (group sessions, outcomes, activities, transfers, training, funding periods,
   coaching session dates) are every one dated on or before ``at``, so rules about "the last
   two terms" and per-term trends can look back;
@@ -34,6 +36,7 @@ class SchoolRow:
     lat: float | None = None
     lon: float | None = None
     networks: int = 1  # networks the school is a member of at ``at``, this one included
+    joined: str | None = None  # when it joined this network (its current membership)
 
 
 @dataclass(frozen=True)

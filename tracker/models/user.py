@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 
-# RFC 9106 second recommended option (64 MiB, 3 passes), Argon2id.
-_hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)
-_DUMMY_HASH = _hasher.hash("not a real password")
+# RFC 9106 second recommended option (64 MiB, 3 passes), Argon2id. ``ARGON2_PARAMS`` in the
+# app's configuration may change them (the test suite uses a cheaper Argon2id, as Django's
+# test settings do, so that thousands of accounts can be made quickly).
+ARGON2_DEFAULTS = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+
+
+@functools.lru_cache(maxsize=4)
+def _hasher_for(params: tuple[tuple[str, int], ...]) -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher(**dict(params))
+    return hasher, hasher.hash("not a real password")
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(_params())[0]
+
+
+def _params() -> tuple[tuple[str, int], ...]:
+    configured = current_app.config.get("ARGON2_PARAMS") or ARGON2_DEFAULTS
+    return tuple(sorted(configured.items()))
 
 
 def _now() -> datetime:
@@ -39,22 +57,24 @@ class User(UserMixin, db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
+        hasher = _hasher()
         try:
-            ok = _hasher.verify(self.password_hash, password)
+            ok = hasher.verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
-        if ok and _hasher.check_needs_rehash(self.password_hash):
-            self.password_hash = _hasher.hash(password)
+        if ok and hasher.check_needs_rehash(self.password_hash):
+            self.password_hash = hasher.hash(password)
         return ok
 
     @staticmethod
     def burn_verification_time(password: str) -> None:
         """Spend the time a real check would, so unknown emails are not revealed by timing."""
+        hasher, dummy = _hasher_for(_params())
         with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
+            hasher.verify(dummy, password)
 
     def get_id(self) -> str:
         # The session version travels in the cookie; bumping it revokes every session.

@@ -851,12 +851,14 @@ class Planner:
     def advice(self) -> None:
         """The bulk of a large package: kept to plain loops (hundreds of thousands of rows)."""
         file = "advice.csv"
-        existing = {}
+        existing, given = {}, {}
         taken = set()
         for r in self.read(q.PLAN_ADVICE):
             taken.add(r["uid"])
-            if imported(r):  # answers given through a web round are never matched or changed
-                existing[(r["source"], r["target"], r["topic"], as_date(r["asked_at"]))] = r
+            # Answers given through a web round are never changed by an import; the same
+            # answer coming back in a package (an export re-imported) is left as it is.
+            key = (r["source"], r["target"], r["topic"], as_date(r["asked_at"]))
+            (existing if imported(r) else given)[key] = r
         namespace = ids.namespace(self.plan.network_uid)
         people = self.people
         rows = self.plan.writes[self.new_or_merged(q.CREATE_ADVICE, q.UPSERT_ADVICE).name]
@@ -865,6 +867,9 @@ class Planner:
             source, target = people[record["source"]], people[record["target"]]
             topic, date, props = record["topic"], record["date"], record["props"]
             found = existing.get((source, target, topic, date))
+            if found is None and not differs(given.get((source, target, topic, date)), props):
+                counts["unchanged"] += 1
+                continue
             if found is None:
                 counts["created"] += 1
                 uid = ids.uuid5(namespace, f"SEEKS_ADVICE/{source}/{target}/{topic}/{date}")
@@ -892,15 +897,19 @@ class Planner:
 
     def responses(self) -> None:
         file = "responses.csv"
-        existing = {}
+        existing, given = {}, {}
         taken = set()
         for r in self.read(q.PLAN_RESPONSES):
             taken.add(r["uid"])
-            if imported(r):
-                existing[(r["person_uid"], r["date"])] = r
+            (existing if imported(r) else given)[(r["person_uid"], r["date"])] = r
         for record in self.parsed[file]:
             person_uid = self.people[record["person"]]
             found = existing.get((person_uid, record["date"]))
+            if found is None and not differs(
+                given.get((person_uid, record["date"])), record["props"]
+            ):
+                self.status(file, False, False)  # a web round's answer, exported and re-imported
+                continue
             changed = differs(found, record["props"])
             if changed:
                 uid = (

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -27,15 +27,20 @@ from tracker.access import Scope
 from tracker.analysis import graphs as analysis_graphs
 from tracker.analysis import metrics as analysis_metrics
 from tracker.analysis.history import History
+from tracker.analysis.snapshot import Snapshot
 from tracker.extensions import db, graph
 from tracker.graph.snapshot import load_history
-from tracker.models import CachedResult
+from tracker.models import CachedResult, SurveyRound
 from tracker.services import Invalid, Stale, audit, dataversion, today
 from tracker.services.pseudonyms import pseudonym
 from tracker.services.terms import Term, term_of
-from tracker.signs import DEFAULT_THRESHOLDS, ThresholdError, evaluate_all, validate_thresholds
-
-log = logging.getLogger(__name__)
+from tracker.signs import (
+    DEFAULT_THRESHOLDS,
+    Finding,
+    ThresholdError,
+    evaluate_all,
+    validate_thresholds,
+)
 
 TREND_TERMS = 6  # terms shown in the dashboard's trend charts, the current one included
 CACHE_KIND = "analysis"
@@ -102,10 +107,6 @@ def _digest(values: dict[str, Any]) -> str:
 
 def open_surveys(network_uid: str, at: str) -> set[str]:
     """Questionnaire rounds still open on ``at``: their answers are not analysed yet."""
-    try:
-        from tracker.models.survey import SurveyRound
-    except ImportError:  # pragma: no cover - the questionnaire is optional in this layer
-        return set()
     rounds = db.session.scalars(select(SurveyRound).where(SurveyRound.network_uid == network_uid))
     still_open = set()
     for r in rounds:
@@ -115,14 +116,19 @@ def open_surveys(network_uid: str, at: str) -> set[str]:
     return still_open
 
 
-def compute(history: History, at: str, limits: dict[str, dict[str, Any]], exclude=()) -> dict:
+def compute(
+    history: History,
+    at: str,
+    limits: dict[str, dict[str, Any]],
+    exclude: Collection[str] = (),
+) -> dict[str, Any]:
     """The whole result for one date: metrics, signs and the trend by term. Pure."""
     snap = history.at(at, exclude)
     metrics = analysis_metrics.compute(snap)
     names = {p.uid: p.name for p in snap.people}
     for row in metrics.get("people", []):  # names to show; masked per viewer on the way out
         row["name"] = names.get(row["uid"], "")
-    findings = [f.as_json() for f in evaluate_all(snap, limits)]
+    findings = evaluate_all(snap, limits)
     trend = []
     term = term_of(at)
     terms: list[Term] = []
@@ -133,21 +139,24 @@ def compute(history: History, at: str, limits: dict[str, dict[str, Any]], exclud
         term = term.previous()
     for t in reversed(terms):
         end = min(t.end, at)
-        cut = snap if end == at else history.at(end, exclude)
-        trend.append(_trend_point(t, cut, limits))
+        if end == at:
+            trend.append(_trend_point(t, snap, findings))
+        else:
+            cut = history.at(end, exclude)
+            trend.append(_trend_point(t, cut, evaluate_all(cut, limits)))
     return {
         "network": snap.network_uid,
         "name": snap.name,
         "at": at,
         "survey": snap.survey,
         "metrics": metrics,
-        "signs": findings,
+        "signs": [f.as_json() for f in findings],
         "trend": trend,
         "people_schools": {p.uid: p.school_uid for p in snap.people},
     }
 
 
-def _trend_point(term: Term, snap: Any, limits: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _trend_point(term: Term, snap: Snapshot, findings: list[Finding]) -> dict[str, Any]:
     """Activity, connectedness and the signs that held, for the term ending at ``snap.at``."""
     start, end = term.start, snap.at
     activities = sum(1 for a in snap.activities if start <= a.date <= end)
@@ -165,7 +174,7 @@ def _trend_point(term: Term, snap: Any, limits: dict[str, dict[str, Any]]) -> di
         "school_links": schools.ecount(),
         "linked_schools": len(linked),
         "schools": len(snap.schools),
-        "signs": sorted(f.id for f in evaluate_all(snap, limits) if not f.insufficient),
+        "signs": sorted(f.id for f in findings if not f.insufficient),
     }
 
 

@@ -211,6 +211,7 @@ def _ensure_logins(network_uid: str, school_uid: str) -> list[dict[str, str]]:
 
 # -- questionnaire rounds ------------------------------------------------------------------------
 
+
 def completed_round() -> dict[str, Any]:
     """The summer questionnaire of the demonstration's complete school year."""
     summer = BASE_YEAR + 1 + years_moved()

@@ -177,8 +177,9 @@ def first_seen(s: Snapshot) -> dict[str, str]:
     hosting or attending an activity, a group session or membership, coaching, training, a
     transfer, or a questionnaire answer by or about its staff.
 
-    The snapshot does not carry when a school joined the network, so this stands in for it:
-    a school that joined in January is not "a school that has shared nothing in a year".
+    Where the school's joining date is recorded it is used as it is; the records stand in for
+    it otherwise: a school that joined in January is not "a school that has shared nothing in
+    a year".
     """
 
     def build() -> dict[str, str]:
@@ -212,6 +213,7 @@ def first_seen(s: Snapshot) -> dict[str, str]:
             people([tie.source, tie.target], tie.asked_at)
         for r in s.responses:
             people([r.person_uid], r.date)
+        seen.update({school.uid: school.joined for school in s.schools if school.joined})
         return seen
 
     return cached(s, "first_seen", build)
