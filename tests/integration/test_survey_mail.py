@@ -145,7 +145,8 @@ def test_links_go_out_on_one_connection_and_each_works_for_its_person(mailing, s
         },
     )
     result = surveys.send_links(sw.scope, made["uid"], "http://localhost/")
-    assert result == {"sent": 17, "skipped_no_email": 1, "failed": 0, "skipped_revoked": 0}
+    counts = {"sent": 17, "skipped_no_email": 1, "failed": 0, "skipped_revoked": 0}
+    assert result == {**counts, "hidden": 0}
     assert mailing.sessions == 1
     tokens = links_in(mailing)
     assert len(tokens) == 17
@@ -159,7 +160,7 @@ def test_links_go_out_on_one_connection_and_each_works_for_its_person(mailing, s
     assert message["Subject"] == "Survey network staff questionnaire"
     assert surveys.link_status(sw.scope, made["uid"])["sent"] == 17
     [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "send_links")).all()
-    assert entry.after == result
+    assert entry.after == counts
     # What the app logs (everything but the test server's own "mail.log") has no link in it.
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name != "mail.log")
     assert "17 sent" in ours
@@ -176,7 +177,13 @@ def test_reminders_go_only_to_those_who_have_not_finished(mailing, sw):
     surveys.give_consent(tokens[sw.uid("t5")])  # started, not finished: reminded
     surveys.withdraw(tokens[sw.uid("t6")])
     result = surveys.send_links(sw.scope, uid, "http://localhost/", reminder=True)
-    assert result == {"sent": 12, "skipped_no_email": 0, "failed": 0, "skipped_revoked": 0}
+    assert result == {
+        "sent": 12,
+        "skipped_no_email": 0,
+        "failed": 0,
+        "skipped_revoked": 0,
+        "hidden": 0,
+    }
     reminded = links_in(mailing)
     expected = {
         email_of(sw, label)
@@ -189,6 +196,20 @@ def test_reminders_go_only_to_those_who_have_not_finished(mailing, sw):
     assert surveys.open_invitation(reminded[email_of(sw, "t5")])["consented"] is True
     for person in done:
         assert surveys.open_invitation(tokens[person])["submitted"] is True
+
+
+def test_reminder_counts_are_hidden_while_fewer_than_five_have_answered(mailing, sw):
+    uid, tokens = open_with_links(sw)
+    for label in ("t0", "t1"):
+        surveys.give_consent(tokens[sw.uid(label)])
+        surveys.submit(tokens[sw.uid(label)])
+    result = surveys.send_links(sw.scope, uid, "http://localhost/", reminder=True)
+    assert result["hidden"] == 1
+    assert len(links_in(mailing)) == result["sent"] == 16, "the reminders still go out"
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "send_reminders")
+    ).all()
+    assert entry.after == {"counts_hidden": True}
 
 
 def test_a_refused_recipient_is_counted_and_keeps_their_link(mailing, sw):

@@ -289,11 +289,18 @@ def send(network_uid: str, round_uid: str):  # type: ignore[no-untyped-def]
         db.session.rollback()
         return _show(network_uid, round_uid, status=422, notice=_message(exc) or NO_MAIL)
     what = "Reminders" if reminder else "Links"
-    flash(
-        f"{what} sent: {sent.get('sent', 0)}. No email address: {sent.get('skipped_no_email', 0)}."
-        f" Failed: {sent.get('failed', 0)}.",
-        "success" if not sent.get("failed") else "error",
-    )
+    if sent.get("hidden"):
+        flash(
+            "Reminders sent to everyone who has not sent their answers. While fewer than five "
+            "people have answered, the numbers are not shown: they would tell who has.",
+            "success",
+        )
+    else:
+        flash(
+            f"{what} sent: {sent.get('sent', 0)}. No email address: "
+            f"{sent.get('skipped_no_email', 0)}. Failed: {sent.get('failed', 0)}.",
+            "success" if not sent.get("failed") else "error",
+        )
     return redirect(url_for("surveys.show", network_uid=network_uid, round_uid=round_uid))
 
 

@@ -19,6 +19,7 @@ from tracker.packages.format import escape_cell
 from tracker.services import Invalid, audit, mail
 from tracker.services import today as today_iso
 from tracker.services.surveys.common import _hash, _network_name, _stamp
+from tracker.services.surveys.rates import SUPPRESS_BELOW
 from tracker.services.surveys.rounds import _invitation, _invitations, _round, _status
 from tracker.services.surveys.staff import _display, _people
 
@@ -195,8 +196,10 @@ def _message(
 def send_links(scope: Scope, uid: str, base_url: str, *, reminder: bool = False) -> dict[str, int]:
     """Email each invitee a fresh link; a reminder goes only to those who have not submitted.
 
-    Answers {sent, skipped_no_email, failed, skipped_revoked}: the coordinator learns counts,
-    never who was reminded. Invalid when SMTP is not configured or the round is closed.
+    Answers {sent, skipped_no_email, failed, skipped_revoked, hidden}: the coordinator learns
+    counts, never who was reminded; for a reminder while fewer than five have answered,
+    ``hidden`` is 1 and the counts are not to be shown (nor are they audited). Invalid when
+    SMTP is not configured or the round is closed.
     """
     if not mail.configured():
         raise Invalid(
@@ -234,12 +237,16 @@ def send_links(scope: Scope, uid: str, base_url: str, *, reminder: bool = False)
             inv.token_hash = old  # the new link never arrived: keep the one they may have
             counts["failed"] += 1
     result = dict(counts)
+    # How many were reminded says how many have answered: hidden, like the rates, while
+    # fewer than SUPPRESS_BELOW have.
+    answered = sum(1 for i in _invitations(row) if i.submitted_at and not i.withdrawn_at)
+    hidden = reminder and answered < SUPPRESS_BELOW
     audit.record(
         scope.user,
         "send_reminders" if reminder else "send_links",
         "survey_round",
         row.uid,
         network_uid=scope.network_uid,
-        after=result,
+        after={"counts_hidden": True} if hidden else result,
     )
-    return result
+    return {**result, "hidden": int(hidden)}
