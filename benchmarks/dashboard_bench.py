@@ -4,7 +4,7 @@ Writes a synthetic network package (``tracker.packages.synthetic``: 15 schools, 
 activity and a questionnaire round), imports it into its own embedded FalkorDB in a temporary
 folder (unix socket only), then measures, each several times and reported as medians:
 
-- fetch: reading the network's history from the graph (``load_history``: 14 queries);
+- fetch: reading the network's history from the graph (``load_history``: 15 queries);
 - compute: cutting it at the date and computing metrics, signs and the six-term trend;
 - miss: ``GET /networks/<uid>/dashboard/`` after a write made the cached result stale
   (fetch + compute + storing the result + rendering);

@@ -110,3 +110,18 @@ def test_a_school_in_four_networks_shows_overload_and_nothing_else(
     (school,) = raised["overload"]["evidence"]["schools"]
     assert (school["name"], school["networks"]) == ("Brook Farm Infant School", 4)
     assert school["too_many_networks"] and not school["too_many_groups"]
+
+
+def test_packages_of_the_same_schools_in_one_tracker_do_not_make_each_other_overloaded(
+    runner: Any, built: dict[str, tuple[str, Path]]
+) -> None:
+    """A grader may import every package into one tracker: the variants share the healthy
+    network's schools (same URNs), and one partnership recorded several times is still one."""
+    variants = [kind for kind in packages.SHOWS if packages.SHOWS[kind] != "overload"][:3]
+    names = {built[kind][0] for kind in variants}
+    assert len(names) == 3 and built["healthy"][0] not in names
+    for kind in variants:
+        _ok(runner.invoke(args=["import", str(built[kind][1])]))
+    findings = _import_and_judge(runner, built["healthy"], (packages.AT,))[packages.AT]
+    raised = {k: f for k, f in _raised(findings).items() if k in packages.NAMED}
+    assert not raised, _explain(raised)

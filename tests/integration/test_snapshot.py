@@ -42,7 +42,7 @@ def recorded(app, world):
 def test_the_history_is_read_with_a_fixed_set_of_queries(app, recorded):
     with app.app_context():
         history = load_history(graph.store, recorded["network"])
-    assert len(q.ALL) == 14
+    assert len(q.ALL) == 15
     assert history.network["name"] == "Network A"
     assert len(history.people) == 3
     assert len(history.group_sessions) == 2

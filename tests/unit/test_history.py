@@ -81,3 +81,18 @@ def test_ended_pairs_keep_their_sessions_and_new_schools_bring_staff_when_they_j
     assert summer.schools[0].joined == "2024-09-01"
     # Before the school joined, its staff are not yet in the network.
     assert history.at("2024-08-01").people == ()
+
+
+def test_the_same_schools_recorded_as_two_networks_are_one_collaboration() -> None:
+    """Overload counts partnerships: a copy of this network (same schools) is not another."""
+    history = _history(
+        partner_networks={
+            "copy": [["s1", "2024-09-01", None]],
+            "other": [["s1", "2023-01-01", "2024-12-31"], ["s9", "2023-01-01", None]],
+        }
+    )
+    history.schools[0]["memberships"] = [
+        ["n", "2024-09-01", None], ["copy", "2024-09-01", None], ["other", "2023-01-01", None]
+    ]  # fmt: skip
+    assert history.at("2024-10-01").schools[0].networks == 2, "n and its copy count once"
+    assert history.at("2025-06-01").schools[0].networks == 2, "other's set is {s9} by then"

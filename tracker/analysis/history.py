@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +73,8 @@ class History:
 
     network: Row
     schools: Sequence[Row] = ()
+    # member schools [(school uid, from, to)] of the other networks this one shares schools with
+    partner_networks: Mapping[str, Sequence[Sequence[Any]]] = field(default_factory=dict)
     people: Sequence[Row] = ()
     roles: Sequence[Row] = ()
     groups: Sequence[Row] = ()
@@ -223,11 +225,29 @@ class History:
                     size=s.get("size"),
                     lat=s.get("lat"),
                     lon=s.get("lon"),
-                    networks=max(1, len(networks)),
+                    networks=max(1, self._collaborations(networks, at)),
                     joined=s.get("joined"),
                 )
             )
         return tuple(sorted(rows, key=lambda r: (r.name, r.uid)))
+
+    def _collaborations(self, networks: set[str], at: str) -> int:
+        """How many distinct collaborations ``networks`` are: networks with exactly the same
+        member schools at ``at`` (one partnership recorded twice, e.g. the same package
+        imported under two names) count once. Harris's "optimum number of networks" is about a
+        school's energy spread over different partnerships."""
+        own = self.network["uid"]
+        groups = set()
+        for uid in networks:
+            if uid == own:
+                members = {
+                    s["uid"] for s in self.schools if current(s.get("joined"), s.get("left"), at)
+                }
+            else:
+                rows = self.partner_networks.get(uid, ())
+                members = {r[0] for r in rows if r and r[0] and current(r[1], r[2], at)}
+            groups.add(frozenset(members) or frozenset({uid}))
+        return len(groups)
 
     def _people(self, at: str, members: set[str]) -> tuple[PersonRow, ...]:
         rows = []

@@ -19,6 +19,9 @@ def load_history(store: GraphStore, network_uid: str) -> History:
     return History(
         network=network[0],
         schools=store.run(q.SCHOOLS, params),
+        partner_networks={
+            row["network_uid"]: row["members"] for row in store.run(q.PARTNER_NETWORKS, params)
+        },
         people=store.run(q.PEOPLE, params),
         roles=store.run(q.ROLES, params),
         groups=store.run(q.GROUPS, params),

@@ -30,6 +30,18 @@ SCHOOLS = Query(
     """,
 )
 
+# The member schools of every network that shares a school with this one: the same group of
+# schools recorded as two networks is one collaboration (see ``History.at``).
+PARTNER_NETWORKS = Query(
+    "snapshot.partner_networks",
+    """
+    MATCH (n:Network {uid: $network_uid})<-[m:MEMBER_OF]-(s:School)-[o:MEMBER_OF]->(other:Network)
+    WITH DISTINCT other
+    MATCH (peer:School)-[pm:MEMBER_OF]->(other)
+    RETURN other.uid AS network_uid, collect([peer.uid, pm.from, pm.to]) AS members
+    """,
+)
+
 PEOPLE = Query(
     "snapshot.people",
     """
@@ -164,6 +176,7 @@ RESPONSES = Query(
 ALL = (
     NETWORK,
     SCHOOLS,
+    PARTNER_NETWORKS,
     PEOPLE,
     ROLES,
     GROUPS,
