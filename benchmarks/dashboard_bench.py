@@ -22,8 +22,6 @@ import json
 import os
 import platform
 import shutil
-import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -33,68 +31,28 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker import create_app  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    COORDINATOR,
+    PASSWORD,
+    bench_app,
+    median_ms,
+    network_450,
+    stop_after,
+)
 from tracker.extensions import db, graph  # noqa: E402
 from tracker.graph.connect import embedded_server  # noqa: E402
-from tracker.graph.schema import SCHEMA  # noqa: E402
 from tracker.graph.snapshot import load_history  # noqa: E402
-from tracker.packages import import_package  # noqa: E402
-from tracker.packages.synthetic import write_package  # noqa: E402
-from tracker.services import analysis, dataversion, users  # noqa: E402
+from tracker.services import analysis, dataversion  # noqa: E402
 
 AT = "2025-07-15"
-PASSWORD = "benchmark passphrase, long enough"  # noqa: S105 - a throwaway account
-
-
-def _stop(signum: int, frame: Any) -> None:
-    raise SystemExit("stopped: the benchmark ran past its --timeout")
-
-
-def _app(folder: Path) -> Any:
-    instance = folder / "instance"
-    instance.mkdir(mode=0o700)
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "benchmark",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.db'}",
-            "TRACKER_GRAPH_URL": "embedded",
-            "TRACKER_EMBEDDED_DIR": str(folder / "graph"),
-            "TRACKER_GRAPH_NAME": "bench_dashboard",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=app.extensions["migrate"].directory)
-        graph.store.ensure_schema(SCHEMA)
-    return app
-
-
-def _median_ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 1)
 
 
 def run(repeat: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="tracker-dashboard-bench-"))
     try:
-        package = folder / "package"
-        rows = write_package(package, seed=450, schools=15, staff_scale=0.8, months=12)
-        app = _app(folder)
+        app = bench_app(folder, "bench_dashboard")
         with app.app_context():
-            report = import_package(package, actor="benchmark")
-            assert report.ok, report.problems[:3]
-            network = report.network_uid
-            users.create(
-                "benchmark",
-                "coord@bench.example",
-                PASSWORD,
-                role="coordinator",
-                network_uid=network,
-            )
-            db.session.commit()
+            network, package_rows, _ = network_450(app, folder)
             history = load_history(graph.store, network)
             limits = analysis.thresholds(network)
             snap = history.at(AT)
@@ -107,9 +65,7 @@ def run(repeat: int) -> dict[str, Any]:
                 analysis.compute(history, AT, limits)
                 compute.append(time.perf_counter() - start)
         client = app.test_client()
-        response = client.post(
-            "/login", data={"email": "coord@bench.example", "password": PASSWORD}
-        )
+        response = client.post("/login", data={"email": COORDINATOR, "password": PASSWORD})
         assert response.status_code == 302, response.status_code
         url = f"/networks/{network}/dashboard/?at={AT}"
         miss, hit = [], []
@@ -136,14 +92,14 @@ def run(repeat: int) -> dict[str, Any]:
                 "advice_ties": len(snap.advice),
                 "activities": len(snap.activities),
                 "groups": len(snap.groups),
-                "package_rows": sum(rows.values()),
+                "package_rows": package_rows,
             },
             "repeat": repeat,
             "median_ms": {
-                "fetch": _median_ms(fetch),
-                "compute": _median_ms(compute),
-                "dashboard_miss": _median_ms(miss),
-                "dashboard_hit": _median_ms(hit),
+                "fetch": median_ms(fetch),
+                "compute": median_ms(compute),
+                "dashboard_miss": median_ms(miss),
+                "dashboard_hit": median_ms(hit),
             },
             "targets_ms": {"dashboard_hit": 100, "dashboard_miss": 1000},
         }
@@ -158,8 +114,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=600)
     parser.add_argument("--json", dest="json_path")
     args = parser.parse_args()
-    signal.signal(signal.SIGALRM, _stop)
-    signal.alarm(args.timeout)
+    stop_after(args.timeout)
     result = run(args.repeat)
     print(json.dumps(result, indent=2))
     if args.json_path:

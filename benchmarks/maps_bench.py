@@ -26,8 +26,6 @@ import json
 import os
 import platform
 import shutil
-import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -39,53 +37,25 @@ from werkzeug.datastructures import MultiDict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker import create_app  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    COORDINATOR,
+    PASSWORD,
+    bench_app,
+    median_ms,
+    network_450,
+    stop_after,
+)
 from tracker.access import Scope  # noqa: E402
 from tracker.analysis import layout  # noqa: E402
 from tracker.extensions import db, graph  # noqa: E402
 from tracker.graph.connect import embedded_server  # noqa: E402
-from tracker.graph.schema import SCHEMA  # noqa: E402
 from tracker.graph.snapshot import load_history  # noqa: E402
 from tracker.models import User  # noqa: E402
-from tracker.packages import import_package  # noqa: E402
-from tracker.packages.synthetic import write_package  # noqa: E402
-from tracker.services import dataversion, maps, users  # noqa: E402
+from tracker.services import dataversion, maps  # noqa: E402
 
 AT = "2025-07-15"
 BEFORE = "2024-12-20"
-PASSWORD = "benchmark passphrase, long enough"  # noqa: S105 - a throwaway account
 TARGET_MS = 300
-
-
-def _stop(signum: int, frame: Any) -> None:
-    raise SystemExit("stopped: the benchmark ran past its --timeout")
-
-
-def _app(folder: Path) -> Any:
-    instance = folder / "instance"
-    instance.mkdir(mode=0o700)
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "benchmark",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.db'}",
-            "TRACKER_GRAPH_URL": "embedded",
-            "TRACKER_EMBEDDED_DIR": str(folder / "graph"),
-            "TRACKER_GRAPH_NAME": "bench_maps",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=app.extensions["migrate"].directory)
-        graph.store.ensure_schema(SCHEMA)
-    return app
-
-
-def _median_ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 1)
 
 
 class _LayoutClock:
@@ -131,19 +101,10 @@ def _views(network: str, people: list[str]) -> dict[str, MultiDict]:
 def run(repeat: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="tracker-maps-bench-"))
     try:
-        package = folder / "package"
-        rows = write_package(package, seed=450, schools=15, staff_scale=0.8, months=12)
-        app = _app(folder)
+        app = bench_app(folder, "bench_maps")
         with app.app_context():
-            report = import_package(package, actor="benchmark")
-            assert report.ok, report.problems[:3]
-            network = report.network_uid
-            user = users.create(
-                "benchmark", "coord@bench.example", PASSWORD, role="coordinator",
-                network_uid=network,
-            )  # fmt: skip
-            db.session.commit()
-            user = db.session.get(User, user.id)
+            network, package_rows, user_id = network_450(app, folder)
+            user = db.session.get(User, user_id)
             scope = Scope(user, network, "coordinator")
             snap = load_history(graph.store, network).at(AT)
             people = sorted(p.uid for p in snap.people)
@@ -171,7 +132,7 @@ def run(repeat: int) -> dict[str, Any]:
                     assert again.data == page.data, name
                     sizes[name] = (len(page.data["nodes"]), len(page.data["edges"]))
         client = app.test_client()
-        login = {"email": "coord@bench.example", "password": PASSWORD}
+        login = {"email": COORDINATOR, "password": PASSWORD}
         response = client.post("/login", data=login)
         assert response.status_code == 302, response.status_code
         url = f"/networks/{network}/maps/data.json?at={AT}"
@@ -192,15 +153,15 @@ def run(repeat: int) -> dict[str, Any]:
                 "advice_ties": len(snap.advice),
                 "activities": len(snap.activities),
                 "groups": len(snap.groups),
-                "package_rows": sum(rows.values()),
+                "package_rows": package_rows,
             },
             "repeat": repeat,
             "median_ms": {
-                "fetch": _median_ms(fetch),
-                "cold": {name: _median_ms(times) for name, times in cold.items()},
-                "warm": {name: _median_ms(times) for name, times in warm.items()},
-                "layout_in_cold": {name: _median_ms(times) for name, times in spent.items()},
-                "network_data_json_http_warm": _median_ms(http),
+                "fetch": median_ms(fetch),
+                "cold": {name: median_ms(times) for name, times in cold.items()},
+                "warm": {name: median_ms(times) for name, times in warm.items()},
+                "layout_in_cold": {name: median_ms(times) for name, times in spent.items()},
+                "network_data_json_http_warm": median_ms(http),
             },
             "map_sizes": {name: {"nodes": n, "edges": m} for name, (n, m) in sizes.items()},
             "target_ms": TARGET_MS,
@@ -216,8 +177,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=900)
     parser.add_argument("--json", dest="json_path")
     args = parser.parse_args()
-    signal.signal(signal.SIGALRM, _stop)
-    signal.alarm(args.timeout)
+    stop_after(args.timeout)
     result = run(args.repeat)
     print(json.dumps(result, indent=2))
     if args.json_path:
