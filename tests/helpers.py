@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask
@@ -114,3 +117,16 @@ def refused(
     assert response.status_code == status, response.get_data(as_text=True)[:2000]
     assert stores_state(app) == before
     return response.get_data(as_text=True)
+
+
+@contextlib.contextmanager
+def count_queries(app: Flask) -> Iterator[Counter[str]]:
+    """The graph queries run inside the block, by name (the store's own counter)."""
+    with app.app_context():
+        store = graph.store
+    before = Counter(store.queries)
+    ran: Counter[str] = Counter()
+    try:
+        yield ran
+    finally:
+        ran.update(Counter(store.queries) - before)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
 from tests.conftest import EMAILS, login, stores_state
-from tests.helpers import coordinator_scope
+from tests.helpers import coordinator_scope, count_queries
 from tracker.extensions import db, graph
 from tracker.models import AuditEntry, CachedResult
 from tracker.services import analysis, groups, schools
@@ -60,9 +61,11 @@ def test_a_cache_hit_does_no_graph_work(app, world):
     with app.app_context():
         computed = analysis.results(network, AT)
         graph.store.drop_graph()
-        hit = analysis.results(network, AT)
+        with count_queries(app) as ran:
+            hit = analysis.results(network, AT)
         assert hit["cached"] is True
         assert hit["metrics"] == computed["metrics"]
+        assert ran == Counter(), "not one graph query"
 
 
 def test_the_dashboard_shows_signs_figures_and_six_terms(app, groups_off_priority, client):

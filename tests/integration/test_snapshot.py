@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
-from tests.helpers import coordinator_scope
+from tests.helpers import coordinator_scope, count_queries
 from tracker.extensions import graph
 from tracker.graph.queries import snapshot as q
 from tracker.graph.snapshot import load_history, snapshot
@@ -39,10 +41,13 @@ def recorded(app, world):
         return {"group": group["uid"], "people": (a, b, c), "network": scope.network_uid}
 
 
-def test_the_history_is_read_with_a_fixed_set_of_queries(app, recorded):
-    with app.app_context():
+def test_the_history_is_read_with_a_fixed_set_of_queries(app, world, recorded):
+    with count_queries(app) as ran, app.app_context():
         history = load_history(graph.store, recorded["network"])
-    assert len(q.ALL) == 15
+    assert ran == Counter(query.name for query in q.ALL), "each query once, nothing else"
+    with count_queries(app) as small, app.app_context():
+        load_history(graph.store, world.networks["B"]["uid"])  # three people, no activity
+    assert small == ran, "the number of queries does not grow with the network"
     assert history.network["name"] == "Network A"
     assert len(history.people) == 3
     assert len(history.group_sessions) == 2

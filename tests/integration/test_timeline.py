@@ -15,9 +15,8 @@ import pytest
 from flask import Flask
 
 from tests.conftest import EMAILS, World, login
-from tests.helpers import coordinator_scope, spaced_text
+from tests.helpers import coordinator_scope, count_queries, spaced_text
 from tracker.access import Scope
-from tracker.extensions import graph
 from tracker.services import activities, coaching, groups, roles, transfers
 from tracker.services import timeline as timeline_service
 from tracker.services.pseudonyms import pseudonym
@@ -229,30 +228,12 @@ def test_other_networks_records_stay_out(app, client, world, scope):
     assert "Nothing recorded this term." in term_section(page, "2024-autumn")
 
 
-class QueryCounter:
-    """Counts the graph queries one request sends (the real store still answers them)."""
-
-    def __init__(self, app: Flask, monkeypatch: pytest.MonkeyPatch):
-        with app.app_context():
-            store = graph.store
-        self.names: list[str] = []
-        real = store.run
-
-        def counting(query, params=None):  # type: ignore[no-untyped-def]
-            self.names.append(query.name)
-            return real(query, params)
-
-        monkeypatch.setattr(store, "run", counting)
-
-
-def test_query_count_does_not_grow_with_terms_or_people(app, client, world, scope, monkeypatch):
+def test_query_count_does_not_grow_with_terms_or_people(app, client, world, scope):
     login(client, EMAILS["coordinatorA"])
     url = f"/networks/{world.networks['A']['uid']}/timeline/"
-    counter = QueryCounter(app, monkeypatch)
-    assert client.get(url).status_code == 200
-    empty = list(counter.names)
+    with count_queries(app) as empty:
+        assert client.get(url).status_code == 200
 
-    monkeypatch.undo()
     seed_year(world, scope)
     for month in range(1, 13):  # a workshop every month for a year, everyone attending
         activities.add(
@@ -263,11 +244,11 @@ def test_query_count_does_not_grow_with_terms_or_people(app, client, world, scop
                 "attendees": [p["uid"] for p in world.people["A"]],
             },
         )
-    counter = QueryCounter(app, monkeypatch)
-    assert client.get(url).status_code == 200
-    assert counter.names == empty
-    assert len([n for n in empty if n.startswith("timeline.")]) == 7
-    assert len(empty) <= 12
+    with count_queries(app) as full:
+        assert client.get(url).status_code == 200
+    assert full == empty
+    assert sum(c for name, c in empty.items() if name.startswith("timeline.")) == 7
+    assert sum(empty.values()) <= 12
 
 
 def test_summarise_from_plain_rows():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -65,6 +66,8 @@ class FalkorStore:
     ) -> None:
         self.graph_name = graph_name
         self.timeout_ms = timeout_ms
+        # Queries sent, by name: bounded (one entry per named query); tests count with it.
+        self.queries: Counter[str] = Counter()
         kwargs: dict[str, Any] = {"password": password, "socket_connect_timeout": 5}
         if unix_socket_path:
             kwargs["unix_socket_path"] = unix_socket_path
@@ -83,6 +86,7 @@ class FalkorStore:
         return self._db.connection
 
     def run(self, query: Query, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.queries[query.name] += 1
         checked = check_params(params or {})
         try:
             if query.mode == "r":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -61,6 +62,8 @@ class Neo4jStore:
     ) -> None:
         self.database = database
         self.timeout_s = timeout_s
+        # Queries sent, by name: bounded (one entry per named query); tests count with it.
+        self.queries: Counter[str] = Counter()
         self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
 
     def _execute(self, query: Query, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -75,6 +78,7 @@ class Neo4jStore:
             return session.execute_write(tx_config)
 
     def run(self, query: Query, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.queries[query.name] += 1
         checked = check_params(params or {})
         try:
             return self._execute(query, checked)

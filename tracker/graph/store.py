@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -160,6 +161,7 @@ class GraphStore(Protocol):
     """What the rest of the application may ask of a graph database."""
 
     backend: str
+    queries: Counter[str]  # how many times each named query has run (for N+1 checks)
 
     def run(self, query: Query, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a named query and return its rows as plain dicts keyed by column name."""
