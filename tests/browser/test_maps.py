@@ -341,8 +341,9 @@ def test_no_real_name_reaches_a_viewer_who_may_not_see_it(
         if n["kind"] == "person"
     ]
     coordinator.context.close()
-    # A leader may see their own school's names; an evaluator without a named grant, none.
-    own = small.schools[0] if role == "leader" else None
+    # Neither may see a name on a map of questionnaire answers: not an evaluator without a
+    # named grant, nor a leader, even for their own school (leaders never see answers).
+    own = None
     allowed = {n["label"] for n in everyone if n["school"] == own}
     forbidden = {n["label"] for n in everyone if n["school"] != own} - allowed
     hidden_uids = {n["id"] for n in everyone if n["school"] != own}

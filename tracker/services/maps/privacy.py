@@ -7,11 +7,14 @@ the people directory, so a map that showed the uid beside a pseudonym would unma
 
 - Coordinators see names.
 - Evaluators see pseudonyms unless their grant has names visible.
-- Leaders see their own school's people by name. Other schools' people are pseudonyms
-  whenever the map draws on questionnaire answers (advice ties, nominations received,
-  brokerage), unless the coordinator has switched on named maps *and* the consent text of
-  every questionnaire round on the map told respondents so (``NAMED_MAPS_STATEMENT``). A map of
-  recorded activity only (coaching, groups, roles, training) may name everyone.
+- Leaders never see individual answers (``security.md``): a named person's advice tie *is*
+  their answer, so whenever the map draws on the questionnaire (advice ties, nominations
+  received, brokerage) everyone on it is a pseudonym with their layer, their own school's
+  people included, unless the coordinator has switched on named maps *and* the consent text
+  of every questionnaire round on the map told respondents so (``NAMED_MAPS_STATEMENT``).
+  A map of recorded activity only (coaching, groups, roles, training) names everyone, as the
+  network's own pages do. (``own_school``, names for the viewer's school only, remains for
+  views that need it.)
 """
 
 from __future__ import annotations
@@ -102,7 +105,7 @@ def names_policy(scope: Scope, filters: Filters, surveys: Iterable[str | None]) 
         return "all"  # recorded activity only: the people pages name these people already
     if _named_maps_on(scope.network_uid) and _rounds_allow_names(surveys):
         return "all"
-    return "own_school"
+    return "none"
 
 
 PRIVACY_NOTES = {
@@ -112,6 +115,9 @@ PRIVACY_NOTES = {
     "own_school": "People in other schools are shown by pseudonym with their staff layer, "
     "because advice ties come from individual questionnaire answers.",
     "none": "Everyone is shown by pseudonym: your access to this network does not include names.",
+    "leader_pseudonyms": "Everyone is shown by pseudonym with their staff layer, your own "
+    "school's staff too: advice ties come from individual questionnaire answers, which "
+    "leaders do not see. The coordinator can switch on named maps where respondents agreed.",
 }
 
 
@@ -119,4 +125,6 @@ def _privacy(scope: Scope, names: str) -> dict[str, str]:
     note = PRIVACY_NOTES[names]
     if names == "all" and scope.role == "leader":
         note = PRIVACY_NOTES["leader_named"]
+    elif names == "none" and scope.role == "leader":
+        note = PRIVACY_NOTES["leader_pseudonyms"]
     return {"names": names, "note": note}
